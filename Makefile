@@ -1,0 +1,126 @@
+# Unknot: `make run` sets everything up and serves the site; `make test` runs every check.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.8
+CHROMIUM ?= /usr/bin/chromium
+
+# Development values; anything already in the environment wins.
+export DEBUG ?= 1
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/unknot
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help run serve test e2e lint format install assets db worker bench lock clean
+
+help:
+	@echo "make run    install, prepare the database, load demo content, serve on 127.0.0.1:8000"
+	@echo "make test   install, lint, check migrations, run the whole test suite"
+	@echo "make e2e    only the browser tests (needs Chromium)"
+	@echo "make serve  the same site under gunicorn, the production way"
+	@echo "make worker the background task worker (emails, reminders)"
+	@echo "make lint / format / bench / lock / clean"
+
+# --- installation ------------------------------------------------------------------------------
+
+# A Python 3.12+ found by itself: python3.13/3.12 on PATH, then pyenv's versions.
+$(PY):
+	@py=""; \
+	for c in python3.13 python3.12 python3.14 python3 \
+	         $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) \
+	         /usr/local/bin/python3.13 /usr/bin/python3.13 /usr/bin/python3.12; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    py=$$c; break; fi; \
+	done; \
+	if [ -z "$$py" ]; then \
+	  echo "Unknot needs Python 3.12 or newer and none was found."; \
+	  echo "Install one (e.g. 'pyenv install 3.13' or 'apt-get install python3.13') and run make again."; \
+	  exit 1; fi; \
+	echo "Creating $(VENV) with $$py ($$($$py --version))"; \
+	$$py -m venv $(VENV)
+
+$(VENV)/.installed: requirements-dev.lock | $(PY)
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+	  { echo "$(VENV) uses Python < 3.12: remove it (make clean) and run make again."; exit 1; }
+	@[ -x $(VENV)/bin/uv ] || $(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.lock
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/build/site.css: node_modules/.installed $(wildcard static/scss/*.scss)
+	npm run --silent build
+
+install: $(VENV)/.installed
+assets: static/build/site.css
+
+db: install
+	@$(PY) manage.py prepare_database
+	@$(PY) manage.py migrate --no-input -v 0
+
+# --- the two commands --------------------------------------------------------------------------
+
+run: install assets db
+	@$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Site:   http://127.0.0.1:8000/"
+	@echo "  Admin:  http://127.0.0.1:8000/admin/   (demo therapist: therapist / knots-demo-2026)"
+	@echo "  Emails are printed here. Background tasks run with: make worker"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+test: install assets
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@$(PY) manage.py prepare_database
+	$(PY) manage.py makemigrations --check --dry-run
+	@if [ -x "$(CHROMIUM)" ]; then \
+	  $(VENV)/bin/pytest; \
+	else \
+	  echo ""; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!!  BROWSER TESTS SKIPPED: no Chromium at $(CHROMIUM)."; \
+	  echo "!!  Install it with: sudo apt-get install chromium   (then run make test again)"; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo ""; \
+	  $(VENV)/bin/pytest -m "not e2e"; \
+	fi
+
+e2e: install assets
+	@[ -x "$(CHROMIUM)" ] || { echo "No Chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; }
+	@$(PY) manage.py prepare_database
+	$(VENV)/bin/pytest -m e2e
+
+# --- the rest ----------------------------------------------------------------------------------
+
+serve: install assets db
+	$(PY) manage.py collectstatic --no-input -v 0
+	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production} \
+	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
+	  $(VENV)/bin/gunicorn clinic.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+
+worker: install db
+	$(PY) manage.py db_worker
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+bench: install assets db
+	$(PY) bench/run.py
+
+lock: $(PY)
+	@[ -x $(VENV)/bin/uv ] || $(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.12 -o requirements.lock -q
+	$(VENV)/bin/uv pip compile pyproject.toml --group dev --generate-hashes --universal --python-version 3.12 -o requirements-dev.lock -q
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles .pytest_cache

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from clinic import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo content (idempotent): staff groups, demo therapist, articles, intakes."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            demo.seed_staff()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo content ready. Demo therapist login: {demo.DEMO_USERNAME} / "
+                f"{demo.DEMO_PASSWORD}"
+            )
+        )

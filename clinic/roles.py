@@ -1,0 +1,35 @@
+"""Staff groups and what each may do. seed_demo creates them; the owner adds people to them.
+
+Each app lists its own permissions here by codename ("app_label.codename"), so a new model
+decides in one place who may use it.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+THERAPISTS = "Therapists"
+FRONT_DESK = "Front desk"
+
+GROUP_PERMISSIONS: dict[str, list[str]] = {
+    THERAPISTS: [
+        "clinic.view_clinicsettings",
+    ],
+    FRONT_DESK: [
+        "clinic.view_clinicsettings",
+    ],
+}
+
+
+def sync_groups() -> dict[str, Group]:
+    """Create the staff groups and give each exactly the permissions listed above."""
+    groups = {}
+    for name, codenames in GROUP_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=name)
+        wanted = []
+        for dotted in codenames:
+            app_label, codename = dotted.split(".")
+            wanted.append(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        group.permissions.set(wanted)
+        groups[name] = group
+    return groups
