@@ -12,9 +12,13 @@ FRONT_DESK = "Front desk"
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     THERAPISTS: [
         "clinic.view_clinicsettings",
+        # booking: therapists, services, hours, time off, booking requests
+        # education: articles, topics, reader questions
+        # intake: intakes (health information: therapists only)
     ],
     FRONT_DESK: [
         "clinic.view_clinicsettings",
+        # booking: the front desk manages requests but never sees intake answers
     ],
 }
 
