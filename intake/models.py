@@ -1,0 +1,157 @@
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from intake.triage import EMERGENCY_SCREEN_INCOMPLETE
+
+
+class Level(models.TextChoices):
+    EMERGENCY = "EMERGENCY", _("Emergency: call 911")
+    MEDICAL = "MEDICAL", _("See a doctor first")
+    PROFESSIONAL = "PROFESSIONAL", _("Professional care")
+    SELF_CARE = "SELF_CARE", _("Self-care")
+
+
+SEVERITY = {Level.EMERGENCY: 3, Level.MEDICAL: 2, Level.PROFESSIONAL: 1, Level.SELF_CARE: 0}
+
+
+def id_list(verbose_name):
+    return ArrayField(models.CharField(max_length=64), default=list, blank=True,
+                      verbose_name=verbose_name)  # fmt: skip
+
+
+class IntakeQuerySet(models.QuerySet):
+    def by_severity(self):
+        """Most severe first (EMERGENCY … SELF_CARE)."""
+        order = models.Case(
+            *(models.When(level=level, then=rank) for level, rank in SEVERITY.items()),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(severity=order).order_by("-severity")
+
+
+class Intake(models.Model):
+    """One client's pre-visit answers as submitted, and what triage made of them.
+
+    Answers and the triage result never change after submission (the database refuses it);
+    only the therapist's review fields do.
+    """
+
+    class ReviewStatus(models.TextChoices):
+        NEW = "new", _("New")
+        REVIEWED = "reviewed", _("Reviewed")
+        CLEARED = "cleared", _("Cleared for massage")
+        REFERRED = "referred", _("Referred to a doctor")
+
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        SPANISH = "es", _("Spanish")
+
+    answers = models.JSONField(_("answers"))
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    fired = id_list(_("rules fired"))
+    fired_unknown = id_list(_("rules possibly fired (missing answers)"))
+    cautions = id_list(_("cautions"))
+    cautions_unknown = id_list(_("possible cautions (missing answers)"))
+    flags = id_list(_("flags"))
+    see_doctor_within = models.CharField(_("see a doctor"), max_length=32, blank=True)
+    rules_version = models.CharField(_("rules version"), max_length=32)
+    catalogue_version = models.CharField(_("questions version"), max_length=32)
+
+    name = models.CharField(_("name"), max_length=120)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(
+        _("preferred language"), max_length=8, choices=Language.choices, default=Language.ENGLISH
+    )
+    consent_name = models.CharField(_("signed as"), max_length=120)
+    consented_at = models.DateTimeField(_("consent given at"))
+    created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    review_status = models.CharField(
+        _("review"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NEW
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_note = models.TextField(_("review note"), blank=True)
+
+    objects = IntakeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["review_status", "level", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=Level.values), name="intake_level_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(review_status="new")
+                | models.Q(reviewed_by__isnull=False, reviewed_at__isnull=False),
+                name="intake_review_has_reviewer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Intake #%(id)s") % {"id": self.pk}
+
+    def get_admin_url(self) -> str:
+        return reverse("admin:intake_intake_change", args=[self.pk])
+
+    @property
+    def emergency_screen_incomplete(self) -> bool:
+        return EMERGENCY_SCREEN_INCOMPLETE in self.flags
+
+    @property
+    def needs_attention(self) -> bool:
+        """MEDICAL, or an emergency screen with gaps: the clinic must look at it soon."""
+        return self.level in (Level.MEDICAL, Level.EMERGENCY) or self.emergency_screen_incomplete
+
+    @property
+    def cleared_for_booking(self) -> bool:
+        """Whether a booking request gated by this intake may go ahead."""
+        if self.level == Level.EMERGENCY:
+            return False
+        if self.level == Level.MEDICAL or self.emergency_screen_incomplete:
+            return self.review_status == self.ReviewStatus.CLEARED
+        return True
+
+
+class IntakeAccess(models.Model):
+    """Who opened or acted on an intake, and when. Written by the admin; never edited."""
+
+    class Action(models.TextChoices):
+        VIEWED = "viewed", _("Viewed")
+        REVIEWED = "reviewed", _("Marked reviewed")
+        CLEARED = "cleared", _("Cleared for massage")
+        REFERRED = "referred", _("Referred to a doctor")
+
+    intake = models.ForeignKey(
+        Intake, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("intake")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("intake access")
+        verbose_name_plural = _("intake accesses")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
