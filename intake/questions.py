@@ -396,5 +396,13 @@ HEALTH_HISTORY = Section(
     ),
 )  # fmt: skip
 
-SECTIONS = (CHECK_FIRST, ABOUT_YOU, YOUR_PAIN, PAIN_HISTORY, NERVES_AND_BODY, INJURY, HEALTH_HISTORY)
+SECTIONS = (
+    CHECK_FIRST,
+    ABOUT_YOU,
+    YOUR_PAIN,
+    PAIN_HISTORY,
+    NERVES_AND_BODY,
+    INJURY,
+    HEALTH_HISTORY,
+)
 QUESTIONS = {question.key: question for section in SECTIONS for question in section.questions}

@@ -1,0 +1,58 @@
+"""A therapist's review of an intake: one function per decision, each recorded."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intake.models import Intake, IntakeAccess, Level
+
+
+class ReviewError(Exception):
+    """A review decision that cannot be made; the message is for the therapist."""
+
+
+def record_access(intake: Intake, user, action: str = IntakeAccess.Action.VIEWED) -> IntakeAccess:
+    return IntakeAccess.objects.create(intake=intake, user=user, action=action)
+
+
+def note_required_to_clear(intake: Intake) -> bool:
+    """Lowering a doctor-first (or worse) result needs a documented reason."""
+    return intake.level in (Level.MEDICAL, Level.EMERGENCY) or intake.emergency_screen_incomplete
+
+
+def _decide(intake: Intake, user, status: str, action: str, note: str) -> Intake:
+    with transaction.atomic():
+        locked = Intake.objects.select_for_update().get(pk=intake.pk)
+        locked.review_status = status
+        locked.reviewed_by = user
+        locked.reviewed_at = timezone.now()
+        if note:
+            locked.review_note = note
+        locked.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_note"])
+        record_access(locked, user, action)
+    return locked
+
+
+def mark_reviewed(intake: Intake, user, note: str = "") -> Intake:
+    return _decide(
+        intake, user, Intake.ReviewStatus.REVIEWED, IntakeAccess.Action.REVIEWED, note.strip()
+    )
+
+
+def clear_for_massage(intake: Intake, user, note: str = "") -> Intake:
+    note = note.strip()
+    if not note and note_required_to_clear(intake):
+        raise ReviewError(
+            _(
+                "This intake needs a doctor first or has unanswered emergency questions. Write "
+                "a note saying how it was cleared (for example the doctor's OK, or the call in "
+                "which you asked the missing questions)."
+            )
+        )
+    return _decide(intake, user, Intake.ReviewStatus.CLEARED, IntakeAccess.Action.CLEARED, note)
+
+
+def refer_to_doctor(intake: Intake, user, note: str = "") -> Intake:
+    return _decide(
+        intake, user, Intake.ReviewStatus.REFERRED, IntakeAccess.Action.REFERRED, note.strip()
+    )
