@@ -237,7 +237,7 @@ RULES: tuple[Rule, ...] = (
          lambda a: all_of(a.eq("coughing_blood", YES), a.eq("pain_with_breathing", YES)),
          "coughing_blood = yes AND pain_with_breathing = yes",
          _("Coughing up blood with a sharp pain when you breathe can mean a blood clot in the lung. Call 911 now."),
-         "PE pattern (pleuritic pain plus haemoptysis). NHS advises same-day GP for a combination and 999 if severe; escalating the combination to 911 is a conservative judgement.",
+         "PE pattern (pleuritic pain plus haemoptysis). NHS advises same-day GP for a combination and 999 if severe; escalating the combination to 911 is my conservative judgement.",
          "S16", "S+J"),
     Rule("E05_SUDDEN_SEVERE_THORACIC_PAIN", E,
          lambda a: all_of(
@@ -387,7 +387,7 @@ RULES: tuple[Rule, ...] = (
          ),
          "arm_tingling_numbness = one_arm AND pain_start_days_ago > 42 AND pain_trend != better",
          _("Pins and needles in one arm that are no better after 6 weeks need a check by a doctor or physical therapist."),
-         "Persisting radicular symptoms beyond 6 weeks: MSK triage or medical review per NHS pathway. Before deep neck work.",
+         "Persisting radicular symptoms beyond 6 weeks: MSK triage or medical review per NHS pathway.",
          "S25", "S+J", Urgency.WITHIN_2_WEEKS),
     Rule("M12_FEVER", M,
          lambda a: a.among("fever", "measured_38_or_more", "feels_feverish"),
