@@ -14,6 +14,19 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "clinic.view_clinicsettings",
         # booking: therapists, services, hours, time off, booking requests
         # education: articles, topics, reader questions
+        "education.add_article",
+        "education.change_article",
+        "education.view_article",
+        "education.add_citation",
+        "education.change_citation",
+        "education.delete_citation",
+        "education.view_citation",
+        "education.add_topic",
+        "education.change_topic",
+        "education.view_topic",
+        "education.change_readerquestion",
+        "education.delete_readerquestion",
+        "education.view_readerquestion",
         # intake: intakes (health information: therapists only)
     ],
     FRONT_DESK: [

@@ -1,3 +1,11 @@
+from django.urls import path
+
+from education import feeds, views
+
 app_name = "education"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.article_list, name="article_list"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("<slug:slug>/", views.article_detail, name="article_detail"),
+]

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clinic import demo
+from education import demo as education_demo
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             demo.seed_staff()
+            education_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready. Demo therapist login: {demo.DEMO_USERNAME} / "

@@ -1,0 +1,195 @@
+"""Load the articles in education/content/ (Markdown with front matter) and demo questions.
+
+Run by `manage.py seed_demo`; safe to run again: topics and articles are matched by slug and
+only saved when the file differs from the database, so running twice changes nothing.
+
+Front matter: title, slug, summary, topics (topic slugs from topics.yml), author,
+medical_reviewer, last_reviewed (a date), published (an ISO time with offset; without it the
+article stays a draft), citations (a list of {title, url}).
+"""
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from education import publishing, rendering
+from education.models import Article, Citation, ReaderQuestion, Topic
+
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+QUESTIONS_ARTICLE = "at-home-stretches-for-upper-back-knots"
+REQUIRED_KEYS = ("title", "slug", "summary", "author")
+
+
+class ContentError(ValueError):
+    """A content file that cannot be loaded, with the file named in the message."""
+
+
+def seed(content_dir: Path | str = CONTENT_DIR) -> list[Article]:
+    content_dir = Path(content_dir)
+    topics = load_topics(content_dir / "topics.yml")
+    articles = [load_article(path, topics) for path in sorted(content_dir.glob("*.md"))]
+    seed_questions()
+    return articles
+
+
+def load_topics(path: Path) -> dict[str, Topic]:
+    if not path.exists():
+        return {topic.slug: topic for topic in Topic.objects.all()}
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if isinstance(entries, dict):  # also accept {slug: {name, description}} or {slug: name}
+        entries = [
+            {"slug": slug, **(value if isinstance(value, dict) else {"name": value})}
+            for slug, value in entries.items()
+        ]
+    topics = {}
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("slug") or not entry.get("name"):
+            raise ContentError(f"{path}: every topic needs a slug and a name, not {entry!r}.")
+        topic, _created = Topic.objects.update_or_create(
+            slug=entry["slug"],
+            defaults={"name": entry["name"], "description": entry.get("description") or ""},
+        )
+        topics[topic.slug] = topic
+    return topics
+
+
+def _publication_time(value: Any, path: Path) -> dt.datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ContentError(f"{path}: published must be an ISO time, not {value!r}.") from None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        value = dt.datetime.combine(value, dt.time(9))
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _review_date(value: Any, path: Path) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ContentError(f"{path}: last_reviewed must be a date, not {value!r}.") from None
+
+
+def load_article(path: Path, topics: dict[str, Topic]) -> Article:
+    post = frontmatter.load(path)
+    meta = post.metadata
+    missing = [key for key in REQUIRED_KEYS if not meta.get(key)]
+    if missing:
+        raise ContentError(f"{path}: front matter is missing {', '.join(missing)}.")
+    unknown = [slug for slug in meta.get("topics") or [] if slug not in topics]
+    if unknown:
+        raise ContentError(f"{path}: unknown topics {unknown}; add them to topics.yml.")
+
+    published_at = _publication_time(meta.get("published"), path)
+    fields = {
+        "title": str(meta["title"]),
+        "summary": str(meta["summary"]),
+        "body": post.content.strip() + "\n",
+        "author": str(meta["author"]),
+        "medical_reviewer": str(meta.get("medical_reviewer") or ""),
+        "last_reviewed": _review_date(meta.get("last_reviewed"), path),
+        "status": Article.Status.PUBLISHED if published_at else Article.Status.DRAFT,
+        "published_at": published_at,
+    }
+    article = Article.objects.filter(slug=meta["slug"]).first()
+    if article is None:
+        article = publishing.save_article(Article(slug=meta["slug"], **fields))
+    else:
+        before = _snapshot(article)
+        for name, value in fields.items():
+            setattr(article, name, value)
+        rendering.render_article(article)
+        if _snapshot(article) != before or article.search_vector is None:
+            publishing.save_article(article)
+
+    article.topics.set([topics[slug] for slug in meta.get("topics") or []])
+    _sync_citations(article, meta.get("citations") or [], path)
+    return article
+
+
+def _snapshot(article: Article) -> tuple:
+    return tuple(
+        getattr(article, name)
+        for name in (
+            "title", "summary", "body", "author", "medical_reviewer", "last_reviewed",
+            "status", "published_at", "body_html", "body_text", "toc", "reading_minutes",
+        )
+    )  # fmt: skip
+
+
+def _sync_citations(article: Article, entries: list, path: Path) -> None:
+    wanted = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("title") or not entry.get("url"):
+            raise ContentError(f"{path}: every citation needs a title and a url, not {entry!r}.")
+        wanted.append((str(entry["title"]), str(entry["url"])))
+    current = list(article.citations.order_by("position", "pk").values_list("title", "url"))
+    if current != wanted:
+        article.citations.all().delete()
+        Citation.objects.bulk_create(
+            Citation(article=article, title=title, url=url, position=position)
+            for position, (title, url) in enumerate(wanted, start=1)
+        )
+
+
+def seed_questions() -> None:
+    """One answered question and one waiting for a therapist, under the stretches article."""
+    article = Article.objects.filter(slug=QUESTIONS_ARTICLE).first()
+    if article is None:
+        return
+    from clinic.demo import DEMO_USERNAME
+
+    therapist = get_user_model().objects.filter(username=DEMO_USERNAME).first()
+    ReaderQuestion.objects.get_or_create(
+        article=article,
+        email="dana.reader@example.com",
+        defaults={
+            "name": "Dana",
+            "question": (
+                "I have had a knot under my right shoulder blade for months. Is it all right to "
+                "do the doorway stretch every day, or can stretching that often make it worse?"
+            ),
+            "status": ReaderQuestion.Status.APPROVED,
+            "answer": (
+                "Every day is fine for most people, as long as the stretch stays gentle: a mild "
+                "pull of about 3 or 4 out of 10, held for 20 to 30 seconds, two or three times. "
+                "What tends to irritate a knot is stretching hard or bouncing, not stretching "
+                "often. When a knot has stayed for months, strengthening the muscles between "
+                "your shoulder blades matters as much as opening the chest, and a hands-on "
+                "session can help find what keeps bringing it back. If you notice tingling, "
+                "numbness or pain spreading down your arm, stop and see a doctor first."
+            ),
+            "answered_by": therapist,
+            "answered_at": timezone.now(),
+            "language": "en",
+        },
+    )
+    ReaderQuestion.objects.get_or_create(
+        article=article,
+        email="sam.reader@example.com",
+        defaults={
+            "name": "Sam",
+            "question": (
+                "Should I use a cold pack or a warm shower after the stretches, or does it not "
+                "matter?"
+            ),
+            "wants_email": True,
+            "language": "en",
+        },
+    )

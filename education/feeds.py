@@ -1,0 +1,52 @@
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext_lazy as _
+
+from education.models import Article
+
+FEED_LENGTH = 20
+
+
+class LatestArticlesFeed(Feed):
+    """RSS 2.0 of the newest published articles (links use SITE_URL, not the request host)."""
+
+    feed_type = Rss201rev2Feed
+    title = _("Articles on upper back knots")
+    description = _(
+        "Plain-language articles on upper back knots, stretches and when to see a doctor."
+    )
+
+    def link(self) -> str:
+        return settings.SITE_URL + reverse("education:article_list")
+
+    def feed_url(self) -> str:
+        return settings.SITE_URL + reverse("education:feed")
+
+    def items(self):
+        return Article.objects.published().prefetch_related("topics")[:FEED_LENGTH]
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.summary
+
+    def item_link(self, item: Article) -> str:
+        return settings.SITE_URL + item.get_absolute_url()
+
+    def item_guid(self, item: Article) -> str:
+        return self.item_link(item)
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.updated_at
+
+    def item_author_name(self, item: Article) -> str:
+        return item.author
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [topic.name for topic in item.topics.all()]

@@ -1,0 +1,79 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from education.models import ReaderQuestion
+
+QUESTION_MAX_LENGTH = 2000
+
+
+class QuestionField(forms.CharField):
+    """Counts a line break as one character, as the browser's maxlength does."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class ReaderQuestionForm(forms.ModelForm):
+    question = QuestionField(
+        label=_("Your question"),
+        max_length=QUESTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": QUESTION_MAX_LENGTH}),
+        help_text=_("Up to 2,000 characters. Please leave out anything you would not want public."),
+        error_messages={
+            "required": _("Write your question."),
+            "max_length": _(
+                "Your question is %(show_value)d characters long; the limit is %(limit_value)d. "
+                "Please shorten it."
+            ),
+        },
+    )
+    # A honeypot: hidden from people (see _education.scss) and from screen readers; bots fill it.
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = ReaderQuestion
+        fields = ["name", "email", "question", "wants_email"]
+        labels = {
+            "name": _("Your name"),
+            "email": _("Your email address"),
+            "wants_email": _("Email me a link when a therapist has answered"),
+        }
+        help_texts = {
+            "name": _("Shown with your question. A first name is enough."),
+            "email": _("Never shown on the site."),
+            "wants_email": _("The email holds only a link to this article."),
+        }
+        error_messages = {
+            "name": {"required": _("Enter your name (a first name is enough).")},
+            "email": {
+                "required": _("Enter your email address."),
+                "invalid": _("Enter an email address in the form name@example.com."),
+            },
+        }
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "given-name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-check-input" if name == "wants_email" else "form-control"
+            field.widget.attrs["class"] = css
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(
+                _(
+                    "This looked like an automated message, so it was not sent. If you are a "
+                    "person, please empty the field labelled “Leave this empty” and send again."
+                ),
+                code="honeypot",
+            )
+        return cleaned

@@ -1,0 +1,200 @@
+"""Articles on upper back knots, their topics and citations, and readers' questions.
+
+Rendering (Markdown to sanitised HTML) lives in rendering.py, the search index in search.py and
+the question workflow in moderation.py; these models only hold the data and its constraints.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TopicQuerySet(models.QuerySet):
+    def with_published_articles(self, now: datetime | None = None) -> "TopicQuerySet":
+        """Topics that have at least one public article, each with `published_count`."""
+        return (
+            self.annotate(
+                published_count=models.Count(
+                    "articles",
+                    filter=models.Q(
+                        articles__status=Article.Status.PUBLISHED,
+                        articles__published_at__lte=now or timezone.now(),
+                    ),
+                )
+            )
+            .filter(published_count__gt=0)
+            .order_by("name")
+        )
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('education:article_list')}?topic={self.slug}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now: datetime | None = None) -> "ArticleQuerySet":
+        """Articles the public may read: published, and not scheduled for later."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_("The article's address. Other pages link to it: do not change it once live."),
+    )
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two sentences, shown in lists, search results and search engines."),
+    )
+    body = models.TextField(_("body"), help_text=_("Markdown: ## for sections, - for lists."))
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), related_name="articles", blank=True
+    )
+    author = models.CharField(_("author"), max_length=120)
+    medical_reviewer = models.CharField(_("medical reviewer"), max_length=120, blank=True)
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        help_text=_("A published article with a time in the future appears at that time."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    # Filled from the body by rendering.render_article(); never edited by hand.
+    body_html = models.TextField(_("body as HTML"), blank=True, editable=False)
+    body_text = models.TextField(_("body as plain text"), blank=True, editable=False)
+    toc = models.JSONField(_("table of contents"), default=list, blank=True, editable=False)
+    word_count = models.PositiveIntegerField(_("words"), default=0, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=1, editable=False
+    )
+    # Kept current by search.index_article(); searched with a GIN index.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            GinIndex(fields=["search_vector"], name="article_search_vector"),
+            GinIndex(OpClass("title", name="gin_trgm_ops"), name="article_title_trgm"),
+            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
+                name="article_published_has_time",
+                violation_error_message=_("A published article needs a publication time."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("education:article_detail", kwargs={"slug": self.slug})
+
+    def is_public(self, now: datetime | None = None) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= (now or timezone.now())
+        )
+
+
+class Citation(models.Model):
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="citations", verbose_name=_("article")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("address (URL)"), max_length=500)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("citation")
+        verbose_name_plural = _("citations")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReaderQuestion(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="questions", verbose_name=_("article")
+    )
+    name = models.CharField(_("name"), max_length=80)
+    email = models.EmailField(
+        _("email"), help_text=_("Never shown on the site; used only to say it was answered.")
+    )
+    question = models.TextField(_("question"), max_length=2000)
+    wants_email = models.BooleanField(_("email when answered"), default=False)
+    language = models.CharField(_("language"), max_length=10, blank=True, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    notified_at = models.DateTimeField(_("asker emailed"), null=True, blank=True, editable=False)
+    asked_at = models.DateTimeField(_("asked"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-asked_at"]
+        verbose_name = _("reader question")
+        verbose_name_plural = _("reader questions")
+        indexes = [models.Index(fields=["article", "status"], name="question_article_status")]
+
+    def __str__(self) -> str:
+        text = " ".join(self.question.split())
+        return text if len(text) <= 60 else text[:59] + "…"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#question-{self.pk}"

@@ -1,0 +1,150 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from education import moderation, ratelimit, search, seo
+from education.forms import ReaderQuestionForm
+from education.models import Article, ReaderQuestion, Topic
+
+ARTICLES_PER_PAGE = 10
+MAX_RELATED = 3
+
+
+def can_preview(user) -> bool:
+    """Staff who may view articles in the admin may also read drafts and scheduled ones."""
+    return user.is_authenticated and user.is_staff and user.has_perm("education.view_article")
+
+
+@require_GET
+def article_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    articles = Article.objects.published(now)
+    topics = list(Topic.objects.with_published_articles(now))
+    topic = None
+    if topic_slug := request.GET.get("topic"):
+        topic = next((t for t in topics if t.slug == topic_slug), None)
+        if topic is None:
+            raise Http404(_("There is no topic with that name."))
+        articles = articles.filter(topics=topic)
+
+    context = {"topics": topics, "topic": topic, "search": None, "page": None}
+    raw_query = request.GET.get("q", "")
+    if search.clean_query(raw_query):
+        found = search.run(raw_query, articles)
+        context["search"] = found
+        if found.matches is not None:
+            context["page"] = Paginator(
+                found.matches.prefetch_related("topics"), ARTICLES_PER_PAGE
+            ).get_page(request.GET.get("page"))
+    else:
+        context["page"] = Paginator(
+            articles.prefetch_related("topics"), ARTICLES_PER_PAGE
+        ).get_page(request.GET.get("page"))
+    canonical = {}
+    if topic:
+        canonical["topic"] = topic.slug
+    if context["page"] is not None and context["page"].number > 1:
+        canonical["page"] = context["page"].number
+    context["canonical_url"] = (
+        settings.SITE_URL
+        + reverse("education:article_list")
+        + (f"?{urlencode(canonical)}" if canonical else "")
+    )
+    return render(request, "education/article_list.html", context)
+
+
+def related_articles(article: Article, now=None) -> list[Article]:
+    """Up to three published articles sharing the most topics with this one, in one query."""
+    topic_ids = [topic.pk for topic in article.topics.all()]
+    if not topic_ids:
+        return []
+    return list(
+        Article.objects.published(now)
+        .filter(topics__in=topic_ids)
+        .exclude(pk=article.pk)
+        .annotate(shared=Count("topics"))
+        .order_by("-shared", "-published_at", "-pk")
+        .only("title", "slug", "summary", "published_at")[:MAX_RELATED]
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    now = timezone.now()
+    preview_allowed = can_preview(request.user)
+    visible = Article.objects.all() if preview_allowed else Article.objects.published(now)
+    article = get_object_or_404(visible.prefetch_related("topics", "citations"), slug=slug)
+    is_public = article.is_public(now)
+
+    form = ReaderQuestionForm()
+    if request.method == "POST":
+        if not is_public:
+            raise Http404(_("Questions can be asked once the article is published."))
+        form = ReaderQuestionForm(request.POST)
+        if form.is_valid():
+            address = request.META.get("REMOTE_ADDR", "")
+            if ratelimit.is_limited(
+                moderation.RATE_LIMIT_SCOPE, address, limit=moderation.RATE_LIMIT_COUNT
+            ):
+                form.add_error(
+                    None,
+                    _(
+                        "You have sent several questions in the last few minutes. Please wait "
+                        "ten minutes and send this one again; your text is kept below."
+                    ),
+                )
+            else:
+                moderation.submit(
+                    article,
+                    name=form.cleaned_data["name"],
+                    email=form.cleaned_data["email"],
+                    question=form.cleaned_data["question"],
+                    wants_email=form.cleaned_data["wants_email"],
+                    language=request.LANGUAGE_CODE,
+                )
+                ratelimit.record(
+                    moderation.RATE_LIMIT_SCOPE,
+                    address,
+                    window_seconds=moderation.RATE_LIMIT_WINDOW_SECONDS,
+                )
+                messages.success(
+                    request,
+                    _(
+                        "Thank you: your question was sent. It will appear under the article "
+                        "once a therapist has answered it."
+                    ),
+                )
+                return redirect(article)
+
+    questions = (
+        article.questions.filter(status=ReaderQuestion.Status.APPROVED)
+        .select_related("answered_by")
+        .order_by("asked_at")
+    )
+    url = settings.SITE_URL + article.get_absolute_url()
+    response = render(
+        request,
+        "education/article_detail.html",
+        {
+            "article": article,
+            "is_preview": not is_public,
+            "related": related_articles(article, now),
+            "questions": questions,
+            "form": form,
+            "canonical_url": url,
+            "jsonld": seo.article_jsonld(article, url),
+        },
+        status=400 if form.is_bound else 200,
+    )
+    if not is_public:
+        response["X-Robots-Tag"] = "noindex"
+        response["Cache-Control"] = "private, no-store"
+    return response
