@@ -145,6 +145,9 @@ else:
     required("REDIS_URL", "Production needs a shared cache for rate limits.")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# How long submitted intakes are kept (a clinic's records rule), shown to clients at consent.
+INTAKE_RETENTION_YEARS = env_int("INTAKE_RETENTION_YEARS", 7)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24)
 
 # Background work: django.tasks with the database backend; the worker is `manage.py db_worker`.

@@ -689,16 +689,21 @@ class Assessment:
     triggers: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
     def explained_rules(self) -> list[Rule]:
-        """The rules the client is told about: those at the final level, most urgent first.
+        return explained_rules(self.level, self.fired, self.fired_unknown)
 
-        When the level is MEDICAL only because the emergency screen is incomplete, those
-        unknown emergency rules are not explained to the client as if they had fired.
-        """
-        ids = set(self.fired)
-        if self.level != Level.SELF_CARE:
-            ids |= {i for i in self.fired_unknown if RULES_BY_ID[i].level == self.level}
-        rules = [RULES_BY_ID[i] for i in ids if RULES_BY_ID[i].level == self.level]
-        return sorted(rules, key=_urgency_order)
+
+def explained_rules(level: str, fired, fired_unknown) -> list[Rule]:
+    """The rules the client is told about: those at the final level, most urgent first.
+
+    Rules that fired as unknown at that level are explained too; an incomplete emergency
+    screen (unknown EMERGENCY rules, level MEDICAL) is not explained as if they had fired.
+    Ids no longer in the rules (an older intake) are skipped.
+    """
+    ids = set(fired)
+    if level != Level.SELF_CARE:
+        ids |= set(fired_unknown)
+    rules = [RULES_BY_ID[i] for i in ids if i in RULES_BY_ID and RULES_BY_ID[i].level == level]
+    return sorted(rules, key=_urgency_order)
 
 
 def _urgency_order(rule: Rule) -> tuple:

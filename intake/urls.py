@@ -1,3 +1,10 @@
+from django.urls import path
+
+from intake import views
+
 app_name = "intake"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.intake_form, name="form"),
+    path("result/", views.result, name="result"),
+]

@@ -1,0 +1,39 @@
+"""Turning a completed form into an Intake record: triage, store, notify."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from intake import tasks
+from intake.models import Intake
+from intake.questions import CATALOGUE_VERSION, QUESTIONS
+from intake.triage import RULES_VERSION, assess
+
+
+def submit(answers: dict, contact: dict) -> Intake:
+    """Store the answers exactly as given (every question key, null where not shown), with the
+    triage result and the client's consent, and enqueue the emails once it is committed."""
+    answers = {key: answers.get(key) for key in QUESTIONS}
+    result = assess(answers)
+    with transaction.atomic():
+        intake = Intake.objects.create(
+            answers=answers,
+            level=result.level,
+            fired=sorted(result.fired),
+            fired_unknown=sorted(result.fired_unknown),
+            cautions=sorted(result.cautions),
+            cautions_unknown=sorted(result.cautions_unknown),
+            flags=sorted(result.flags),
+            see_doctor_within=result.see_doctor_within or "",
+            rules_version=RULES_VERSION,
+            catalogue_version=CATALOGUE_VERSION,
+            name=contact["name"],
+            email=contact["email"],
+            phone=contact.get("phone", ""),
+            language=contact["language"],
+            consent_name=contact["signature"],
+            consented_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: tasks.send_receipt.enqueue(intake.pk))
+        if intake.needs_attention:
+            transaction.on_commit(lambda: tasks.notify_clinic.enqueue(intake.pk))
+    return intake

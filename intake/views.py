@@ -1,0 +1,158 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from intake import articles, session, steps
+from intake.forms import ContactForm, SectionForm
+from intake.submission import submit
+from intake.triage import RULES_BY_ID, Level, assess, explained_rules
+
+
+TIME_FRAMES = {
+    "today": _lazy("today"),
+    "within 2 days": _lazy("within 2 days"),
+    "within 3 days": _lazy("within 3 days"),
+    "within 1 week": _lazy("within a week"),
+    "within 2 weeks": _lazy("within 2 weeks"),
+    "before booking": _lazy("before you book a massage"),
+}
+
+
+def _step_url(number: int) -> str:
+    return f"{reverse('intake:form')}?step={number}"
+
+
+def _requested_step(request, progress: dict) -> int:
+    """The step asked for, never past the first one not yet completed."""
+    try:
+        number = int(request.GET.get("step", "1"))
+    except ValueError:
+        number = 1
+    return max(1, min(number, progress.get("reached", 0) + 1, steps.LAST))
+
+
+def _form_for(step, data=None, initial=None):
+    if step.section is None:
+        return ContactForm(data=data, initial=initial)
+    return SectionForm(step.section, data=data, initial=initial)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def intake_form(request):
+    progress = session.progress(request)
+    if request.method == "POST" and _is_repeat_of_final_post(request, progress):
+        # The last step posted twice (double click, reload): the first one already counted.
+        return redirect("intake:result")
+    number = _requested_step(request, progress)
+    step = steps.get(number)
+
+    if request.method == "GET":
+        saved = progress.get("drafts", {}).get(str(number))
+        if saved is None:
+            saved = progress.get("answers", {}) if step.section else {}
+        return _render_step(request, step, _form_for(step, initial=saved))
+
+    if request.POST.get("action") == "back":
+        # Keep what was typed on this step, valid or not, and go back without complaints.
+        raw = {key: request.POST.getlist(key) for key in _form_for(step).fields}
+        progress.setdefault("drafts", {})[str(number)] = {k: _single(v) for k, v in raw.items()}
+        session.save_progress(request, progress)
+        return HttpResponseRedirect(_step_url(max(1, number - 1)))
+
+    form = _form_for(step, data=request.POST)
+    if not form.is_valid():
+        return _render_step(request, step, form, status=200)
+
+    progress.get("drafts", {}).pop(str(number), None)
+    if step.section is not None:
+        answers = {**progress.get("answers", {}), **form.answers()}
+        progress["answers"] = answers
+        progress["reached"] = max(progress.get("reached", 0), number)
+        fired = assess(answers).fired
+        emergencies = {r for r in fired if RULES_BY_ID[r].level == Level.EMERGENCY}
+        if emergencies:
+            session.remember_emergency(request, emergencies)
+            return redirect("intake:result")
+        session.save_progress(request, progress)
+        return HttpResponseRedirect(_step_url(number + 1))
+
+    intake = submit(progress.get("answers", {}), form.cleaned_data)
+    session.remember_result(request, intake)
+    return redirect("intake:result")
+
+
+def _is_repeat_of_final_post(request, progress: dict) -> bool:
+    return (
+        request.GET.get("step") == str(steps.LAST)
+        and not progress.get("answers")
+        and session.current_intake(request) is not None
+    )
+
+
+def _single(values: list):
+    return values if len(values) != 1 else values[0]
+
+
+def _blocks(step, form) -> list[dict]:
+    """The step's questions in runs: ungated ones, and each run asked under the same gate."""
+    if step.section is None:
+        return []
+    return [
+        {"gate": gate, "items": [(q, form[q.key]) for q in run]}
+        for gate, run in groupby(step.section.questions, key=lambda q: q.gate_key)
+    ]
+
+
+def _render_step(request, step, form, status=200):
+    return render(
+        request,
+        "intake/step.html",
+        {
+            "step": step,
+            "steps": steps.STEPS,
+            "form": form,
+            "blocks": _blocks(step, form),
+            "is_last": step.number == steps.LAST,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+def result(request):
+    emergency_ids = session.emergency_rules(request)
+    intake = None if emergency_ids else session.current_intake(request)
+    if not emergency_ids and intake is None:
+        messages.info(request, _("Your result appears here once you finish the pre-visit check."))
+        return redirect("intake:form")
+
+    if emergency_ids:
+        level, fired, unknown, cautions = Level.EMERGENCY, set(emergency_ids), set(), set()
+        within = None
+    else:
+        level, fired, unknown = Level(intake.level), set(intake.fired), set(intake.fired_unknown)
+        cautions, within = set(intake.cautions), intake.see_doctor_within or None
+    explained = explained_rules(level, fired, unknown)
+
+    return render(
+        request,
+        "intake/result.html",
+        {
+            "level": level,
+            "explained": explained,
+            "see_doctor_within": TIME_FRAMES.get(within, within),
+            "incomplete": intake is not None and intake.emergency_screen_incomplete,
+            "has_cautions": bool(cautions),
+            "articles": articles.articles_for(level, fired, cautions),
+            "continue_booking": "booking_draft" in request.session,
+        },
+    )

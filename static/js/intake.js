@@ -1,0 +1,33 @@
+// Progressive enhancement for the pre-visit check; every part works without it.
+"use strict";
+
+// Tapping a place on the body map ticks its checkbox.
+document.querySelectorAll(".region-picker").forEach((picker) => {
+  picker.querySelectorAll("[data-region]").forEach((shape) => {
+    shape.addEventListener("click", () => {
+      const box = picker.querySelector(`input[value="${shape.dataset.region}"]`);
+      if (box) {
+        box.checked = !box.checked;
+        box.focus();
+      }
+    });
+  });
+});
+
+// Follow-up questions appear once their first question has the answer that needs them.
+document.querySelectorAll("[data-gate]").forEach((block) => {
+  const inputs = document.querySelectorAll(`input[name="${block.dataset.gate}"]`);
+  const values = block.dataset.gateValues.split(" ");
+  const update = () => {
+    const chosen = Array.from(inputs).find((input) => input.checked);
+    block.hidden = !(chosen && values.includes(chosen.value)) && !block.querySelector(".field-error");
+  };
+  inputs.forEach((input) => input.addEventListener("change", update));
+  update();
+});
+
+// After a failed submit, move focus to the list of problems so it is read out first.
+const summary = document.getElementById("error-summary");
+if (summary) {
+  summary.focus();
+}
