@@ -28,6 +28,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "education.delete_readerquestion",
         "education.view_readerquestion",
         # intake: intakes (health information: therapists only)
+        "intake.view_intake",
+        "intake.change_intake",
+        "intake.view_intakeaccess",
     ],
     FRONT_DESK: [
         "clinic.view_clinicsettings",

@@ -14,7 +14,6 @@ from intake.forms import ContactForm, SectionForm
 from intake.submission import submit
 from intake.triage import RULES_BY_ID, Level, assess, explained_rules
 
-
 TIME_FRAMES = {
     "today": _lazy("today"),
     "within 2 days": _lazy("within 2 days"),

@@ -10,13 +10,14 @@ FROZEN = [
 
 CHECKS = "\n".join(
     f"  IF NEW.{column} IS DISTINCT FROM OLD.{column} THEN\n"
-    f"    RAISE EXCEPTION 'intake {column} cannot be changed after submission';\n"
+    f"    RAISE EXCEPTION 'intake {column} cannot be changed after submission'\n"
+    f"      USING ERRCODE = 'integrity_constraint_violation';\n"
     f"  END IF;"
     for column in FROZEN
 )
 
 CREATE = f"""
-CREATE FUNCTION intake_answers_frozen() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION intake_answers_frozen() RETURNS trigger AS $$
 BEGIN
 {CHECKS}
   RETURN NEW;

@@ -1,58 +1,9 @@
 """Answer sets for intake tests."""
 
+from intake.demo import DESK_WORKER
+
 # A desk worker's ordinary knot: no rule but S01 fires.
-BENIGN = {
-    "chest_pain_now": "no",
-    "pain_with_sweat_nausea_faint": "no",
-    "breathless_now": "no",
-    "stroke_signs_now": "no",
-    "thunderclap_headache": "no",
-    "fainted_recent": "no",
-    "legs_bladder_now": "no",
-    "coughing_blood": "no",
-    "leg_or_arm_swelling_one_side": "no",
-    "age_years": 35,
-    "pregnant": "not_applicable",
-    "pain_regions": ["between_shoulder_blades", "shoulder_blade_right"],
-    "pain_start_days_ago": 5,
-    "pain_onset": "gradual",
-    "pain_worst_0_10": 4,
-    "pain_tearing": "no",
-    "pain_trend": "better",
-    "pain_changes_with_movement": "yes",
-    "night_pain": "none",
-    "pain_with_exertion": "no",
-    "pain_with_breathing": "no",
-    "first_episode": "no",
-    "episodes_past_12_months": 1,
-    "limits_daily_activities": "a_little",
-    "self_care_tried": "yes",
-    "band_pain_one_side": "no",
-    "morning_stiffness_minutes": 10,
-    "arm_tingling_numbness": "none",
-    "arm_weakness": "no",
-    "hand_clumsy_or_balance": "no",
-    "neck_vascular_symptoms": "no",
-    "gca_symptoms": "no",
-    "meningitis_signs": "no",
-    "fever": "none",
-    "weight_loss_unexplained": "no",
-    "night_sweats": "no",
-    "skin_infection_signs": "no",
-    "skin_issue_local": "no",
-    "injury_type": "none",
-    "recent_fracture": "no",
-    "cancer_history": "none",
-    "osteoporosis": "no",
-    "steroid_tablets_3_months": "no",
-    "infection_risk": "no",
-    "blood_thinner": "no",
-    "bleeding_disorder": "no",
-    "clot_status": "never",
-    "recent_surgery": "none",
-    "bp_180_120": "no_or_unknown",
-    "high_bp_uncontrolled": "no",
-}
+BENIGN = DESK_WORKER
 
 
 def benign(**changes):

@@ -30,10 +30,30 @@ RULE_CASES = {
     "E05_SUDDEN_SEVERE_THORACIC_PAIN": (
         {"pain_onset": "sudden", "pain_start_days_ago": 3, "pain_worst_0_10": 8, **THORACIC_PAIN},
         [
-            {"pain_onset": "sudden", "pain_start_days_ago": 4, "pain_worst_0_10": 8, **THORACIC_PAIN},
-            {"pain_onset": "sudden", "pain_start_days_ago": 3, "pain_worst_0_10": 7, **THORACIC_PAIN},
-            {"pain_onset": "over_hours", "pain_start_days_ago": 3, "pain_worst_0_10": 9, **THORACIC_PAIN},
-            {"pain_onset": "sudden", "pain_start_days_ago": 1, "pain_worst_0_10": 9, "pain_regions": ["low_back"]},
+            {
+                "pain_onset": "sudden",
+                "pain_start_days_ago": 4,
+                "pain_worst_0_10": 8,
+                **THORACIC_PAIN,
+            },
+            {
+                "pain_onset": "sudden",
+                "pain_start_days_ago": 3,
+                "pain_worst_0_10": 7,
+                **THORACIC_PAIN,
+            },
+            {
+                "pain_onset": "over_hours",
+                "pain_start_days_ago": 3,
+                "pain_worst_0_10": 9,
+                **THORACIC_PAIN,
+            },
+            {
+                "pain_onset": "sudden",
+                "pain_start_days_ago": 1,
+                "pain_worst_0_10": 9,
+                "pain_regions": ["low_back"],
+            },
         ],
     ),  # fmt: skip
     "E06_STROKE_SIGNS": ({"stroke_signs_now": "yes"}, [{}]),
@@ -68,7 +88,8 @@ RULE_CASES = {
     "M03_COUGHED_BLOOD": ({"coughing_blood": "yes"}, [{}]),
     "M04_POSSIBLE_DVT": ({"leg_or_arm_swelling_one_side": "yes"}, [{}]),
     "M05_ACTIVE_CLOT": (
-        {"clot_status": "current_or_last_3_months"}, [{"clot_status": "past_resolved"}]
+        {"clot_status": "current_or_last_3_months"},
+        [{"clot_status": "past_resolved"}],
     ),
     "M06_SUDDEN_SEVERE_THORACIC_LATER": (
         {"pain_onset": "sudden", "pain_start_days_ago": 4, "pain_tearing": "yes", **THORACIC_PAIN},
@@ -77,7 +98,8 @@ RULE_CASES = {
     "M07_FAINTED_THIS_WEEK": ({"fainted_recent": "1_to_7_days"}, [{"fainted_recent": "no"}]),
     "M08_NECK_ARTERY_WARNING": ({"neck_vascular_symptoms": "yes"}, [{}]),
     "M09_SPINAL_CORD_SIGNS": (
-        {"arm_tingling_numbness": "both_arms"}, [{"arm_tingling_numbness": "one_arm"}]
+        {"arm_tingling_numbness": "both_arms"},
+        [{"arm_tingling_numbness": "one_arm"}],
     ),
     "M10_ARM_WEAKNESS": ({"arm_weakness": "yes"}, [{}]),
     "M11_ARM_NERVE_NOT_SETTLING": (
@@ -93,21 +115,39 @@ RULE_CASES = {
         [{"infection_risk": "yes", "pain_start_days_ago": 91}],
     ),
     "M14_CANCER_HISTORY": (
-        {"cancer_history": "past_finished"}, [{"cancer_history": "skin_non_melanoma_only"}]
+        {"cancer_history": "past_finished"},
+        [{"cancer_history": "skin_non_melanoma_only"}],
     ),
     "M15_WEIGHT_LOSS_OR_NIGHT_SWEATS": ({"night_sweats": "yes"}, [{}]),
     "M16_UNRELENTING_NIGHT_PAIN": (
-        {"night_pain": "wakes_no_ease"}, [{"night_pain": "wakes_eases"}]
+        {"night_pain": "wakes_no_ease"},
+        [{"night_pain": "wakes_eases"}],
     ),
     "M17_CONSTANT_NON_MECHANICAL_PAIN": (
-        {"pain_changes_with_movement": "no"}, [{"pain_changes_with_movement": "yes"}]
+        {"pain_changes_with_movement": "no"},
+        [{"pain_changes_with_movement": "yes"}],
     ),
     "M18_NEW_PAIN_AGE_50_PLUS_NOT_SETTLING": (
         {"age_years": 50, "first_episode": "yes", "pain_start_days_ago": 29, "pain_trend": "same"},
         [
-            {"age_years": 49, "first_episode": "yes", "pain_start_days_ago": 29, "pain_trend": "same"},
-            {"age_years": 50, "first_episode": "yes", "pain_start_days_ago": 28, "pain_trend": "same"},
-            {"age_years": 50, "first_episode": "no", "pain_start_days_ago": 29, "pain_trend": "same"},
+            {
+                "age_years": 49,
+                "first_episode": "yes",
+                "pain_start_days_ago": 29,
+                "pain_trend": "same",
+            },
+            {
+                "age_years": 50,
+                "first_episode": "yes",
+                "pain_start_days_ago": 28,
+                "pain_trend": "same",
+            },
+            {
+                "age_years": 50,
+                "first_episode": "no",
+                "pain_start_days_ago": 29,
+                "pain_trend": "same",
+            },
         ],
     ),  # fmt: skip
     "M19_UNDER_20_NOT_SETTLING": (
@@ -122,15 +162,31 @@ RULE_CASES = {
         [{"pain_start_days_ago": 28, "pain_trend": "worse"}],
     ),
     "M21_POSSIBLE_FRACTURE_AFTER_INJURY": (
-        {"injury_type": "fall_or_knock", "injury_checked_by_doctor": "no", "injury_days_ago": 10,
-         "age_years": 65},
+        {
+            "injury_type": "fall_or_knock",
+            "injury_checked_by_doctor": "no",
+            "injury_days_ago": 10,
+            "age_years": 65,
+        },
         [
-            {"injury_type": "fall_or_knock", "injury_checked_by_doctor": "no",
-             "injury_days_ago": 10, "age_years": 64},
-            {"injury_type": "minor", "injury_checked_by_doctor": "no", "injury_days_ago": 10,
-             "age_years": 70},
-            {"injury_type": "minor", "injury_checked_by_doctor": "yes", "injury_days_ago": 10,
-             "osteoporosis": "yes"},
+            {
+                "injury_type": "fall_or_knock",
+                "injury_checked_by_doctor": "no",
+                "injury_days_ago": 10,
+                "age_years": 64,
+            },
+            {
+                "injury_type": "minor",
+                "injury_checked_by_doctor": "no",
+                "injury_days_ago": 10,
+                "age_years": 70,
+            },
+            {
+                "injury_type": "minor",
+                "injury_checked_by_doctor": "yes",
+                "injury_days_ago": 10,
+                "osteoporosis": "yes",
+            },
         ],
     ),  # fmt: skip
     "M22_MAJOR_INJURY_NOT_CHECKED": (
@@ -142,32 +198,49 @@ RULE_CASES = {
         [{"pain_onset": "gradual", "steroid_tablets_3_months": "yes"}],
     ),
     "M24_SEVERE_OSTEOPOROSIS": (
-        {"osteoporosis": "yes_with_past_fracture"}, [{"osteoporosis": "yes"}]
+        {"osteoporosis": "yes_with_past_fracture"},
+        [{"osteoporosis": "yes"}],
     ),
     "M25_RECENT_FRACTURE": ({"recent_fracture": "yes"}, [{}]),
     "M26_SURGERY_WITHIN_6_WEEKS": (
-        {"recent_surgery": "within_6_weeks"}, [{"recent_surgery": "6_to_12_weeks"}]
+        {"recent_surgery": "within_6_weeks"},
+        [{"recent_surgery": "6_to_12_weeks"}],
     ),
     "M27_BLEEDING_DISORDER": ({"bleeding_disorder": "yes"}, [{}]),
     "M28_POSSIBLE_SHINGLES": ({"band_pain_one_side": "yes"}, [{}]),
     "M29_POSSIBLE_PMR": (
-        {"age_years": 50, "morning_stiffness_minutes": 46, "pain_start_days_ago": 15,
-         "pain_regions": SHOULDERS},
+        {
+            "age_years": 50,
+            "morning_stiffness_minutes": 46,
+            "pain_start_days_ago": 15,
+            "pain_regions": SHOULDERS,
+        },
         [
-            {"age_years": 50, "morning_stiffness_minutes": 45, "pain_start_days_ago": 15,
-             "pain_regions": SHOULDERS},
-            {"age_years": 50, "morning_stiffness_minutes": 90, "pain_start_days_ago": 14,
-             "pain_regions": SHOULDERS},
-            {"age_years": 50, "morning_stiffness_minutes": 90, "pain_start_days_ago": 15,
-             "pain_regions": ["top_of_shoulder_left"]},
+            {
+                "age_years": 50,
+                "morning_stiffness_minutes": 45,
+                "pain_start_days_ago": 15,
+                "pain_regions": SHOULDERS,
+            },
+            {
+                "age_years": 50,
+                "morning_stiffness_minutes": 90,
+                "pain_start_days_ago": 14,
+                "pain_regions": SHOULDERS,
+            },
+            {
+                "age_years": 50,
+                "morning_stiffness_minutes": 90,
+                "pain_start_days_ago": 15,
+                "pain_regions": ["top_of_shoulder_left"],
+            },
         ],
     ),  # fmt: skip
     "M30_POSSIBLE_GCA": (
-        {"age_years": 50, "gca_symptoms": "yes"}, [{"age_years": 49, "gca_symptoms": "yes"}]
+        {"age_years": 50, "gca_symptoms": "yes"},
+        [{"age_years": 49, "gca_symptoms": "yes"}],
     ),
-    "M31_VERY_HIGH_BP_READING": (
-        {"bp_180_120": "past_7_days"}, [{"bp_180_120": "no_or_unknown"}]
-    ),
+    "M31_VERY_HIGH_BP_READING": ({"bp_180_120": "past_7_days"}, [{"bp_180_120": "no_or_unknown"}]),
     "M32_PREGNANCY_WARNING_SIGNS": (
         {"pregnant": "yes", "pregnancy_high_risk": "no", "pregnancy_warning_signs": "yes"},
         [{"pregnant": "no", "pregnancy_warning_signs": "yes"}],
@@ -188,12 +261,11 @@ RULE_CASES = {
         {"pain_start_days_ago": 15, "pain_trend": "same"},
         [{"pain_start_days_ago": 14, "pain_trend": "same"}],
     ),
-    "P02_KEEPS_COMING_BACK": (
-        {"episodes_past_12_months": 3}, [{"episodes_past_12_months": 2}]
-    ),
+    "P02_KEEPS_COMING_BACK": ({"episodes_past_12_months": 3}, [{"episodes_past_12_months": 2}]),
     "P03_WAKES_AT_NIGHT": ({"night_pain": "wakes_eases"}, [{"night_pain": "none"}]),
     "P04_LIMITS_DAILY_LIFE": (
-        {"limits_daily_activities": "a_lot"}, [{"limits_daily_activities": "a_little"}]
+        {"limits_daily_activities": "a_lot"},
+        [{"limits_daily_activities": "a_little"}],
     ),
     "P05_SPREADS_TO_ARM_OR_HEAD": (
         {"pain_regions": ["neck", "hand_left"]},
@@ -216,17 +288,17 @@ CAUTION_CASES = {
         {"pregnant": "no"},
     ),
     "C06_LOCAL_SKIN_ISSUE": ({"skin_issue_local": "yes"}, {}),
-    "C07_SURGERY_6_TO_12_WEEKS": (
-        {"recent_surgery": "6_to_12_weeks"}, {"recent_surgery": "none"}
-    ),
+    "C07_SURGERY_6_TO_12_WEEKS": ({"recent_surgery": "6_to_12_weeks"}, {"recent_surgery": "none"}),
     "C08_UNCONTROLLED_BP": ({"high_bp_uncontrolled": "yes"}, {}),
     "C09_ARM_NERVE_SYMPTOMS": (
-        {"arm_tingling_numbness": "one_arm"}, {"arm_tingling_numbness": "none"}
+        {"arm_tingling_numbness": "one_arm"},
+        {"arm_tingling_numbness": "none"},
     ),
     "C10_AGE_65_PLUS": ({"age_years": 65}, {"age_years": 64}),
     "C11_NECK_WORK": ({"pain_regions": ["neck"]}, {"pain_regions": ["mid_back"]}),
     "C12_CANCER_MODIFICATIONS": (
-        {"cancer_history": "skin_non_melanoma_only"}, {"cancer_history": "none"}
+        {"cancer_history": "skin_non_melanoma_only"},
+        {"cancer_history": "none"},
     ),
     "C13_RECENT_MAJOR_INJURY_CLEARED": (
         {"injury_type": "major", "injury_checked_by_doctor": "yes", "injury_days_ago": 42},

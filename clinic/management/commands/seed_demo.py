@@ -3,6 +3,7 @@ from django.db import transaction
 
 from clinic import demo
 from education import demo as education_demo
+from intake import demo as intake_demo
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             demo.seed_staff()
             education_demo.seed()
+            intake_demo.seed()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready. Demo therapist login: {demo.DEMO_USERNAME} / "

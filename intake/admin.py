@@ -1,0 +1,182 @@
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from intake import presentation, reviewing
+from intake.models import SEVERITY, Intake, IntakeAccess
+from intake.questions import CATALOGUE_VERSION
+from intake.triage import (
+    CAUTIONS,
+    EMERGENCY_SCREEN_INCOMPLETE,
+    RULES,
+    RULES_VERSION,
+    SELF_CARE_RULE,
+)
+
+FLAG_TEXT = {EMERGENCY_SCREEN_INCOMPLETE: _("Emergency questions unanswered: call today")}
+
+
+def level_badge(level: str, label: str) -> str:
+    return format_html('<span class="level-badge level-{}">{}</span>', level, label)
+
+
+class CautionsFilter(admin.SimpleListFilter):
+    title = _("cautions")
+    parameter_name = "cautions"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has cautions")), ("possible", _("Possible cautions")), ("no", _("None"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(cautions=[])
+        if self.value() == "possible":
+            return queryset.exclude(cautions_unknown=[])
+        if self.value() == "no":
+            return queryset.filter(cautions=[], cautions_unknown=[])
+        return queryset
+
+
+@admin.register(Intake)
+class IntakeAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "name",
+        "level_display",
+        "flags_display",
+        "review_status",
+        "created_at",
+    ]
+    list_display_links = ["__str__", "name"]
+    list_filter = ["level", "review_status", CautionsFilter, "rules_version"]
+    search_fields = ["name", "email"]
+    list_select_related = ["reviewed_by"]
+    list_per_page = 50
+    # Unreviewed first, then the most severe, then the newest.
+    ordering = [
+        Case(When(review_status="new", then=Value(0)), default=Value(1)).asc(),
+        Case(*(When(level=lv, then=Value(rank)) for lv, rank in SEVERITY.items())).desc(),
+        "-created_at",
+    ]
+
+    class Media:
+        css = {"all": ["css/admin-intake.css"]}
+
+    @admin.display(description=_("level"), ordering="level")
+    def level_display(self, obj):
+        return level_badge(obj.level, obj.get_level_display())
+
+    @admin.display(description=_("flags"))
+    def flags_display(self, obj):
+        return ", ".join(str(FLAG_TEXT.get(flag, flag)) for flag in obj.flags) or "-"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path("rules/", self.admin_site.admin_view(self.rules_view), name="intake_intake_rules"),
+            *super().get_urls(),
+        ]
+
+    def rules_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Triage rules"),
+            "rules": (*RULES, SELF_CARE_RULE),
+            "cautions": CAUTIONS,
+            "rules_version": RULES_VERSION,
+            "catalogue_version": CATALOGUE_VERSION,
+        }
+        return TemplateResponse(request, "admin/intake/intake/rules.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        intake = self.get_object(request, unquote(object_id))
+        if intake is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_permission(request, intake):
+            raise PermissionDenied
+        note, error = "", None
+        if request.method == "POST":
+            if not self.has_change_permission(request, intake):
+                raise PermissionDenied
+            note = request.POST.get("note", "")
+            try:
+                self._decide(request, intake, request.POST.get("decision"), note)
+            except reviewing.ReviewError as problem:
+                error = str(problem)
+            else:
+                return HttpResponseRedirect(request.path)
+        else:
+            reviewing.record_access(intake, request.user)
+        return TemplateResponse(
+            request,
+            "admin/intake/intake/review.html",
+            self._review_context(request, intake, note, error),
+        )
+
+    def _decide(self, request, intake, decision, note):
+        actions = {
+            "reviewed": (reviewing.mark_reviewed, _("Marked as reviewed.")),
+            "cleared": (reviewing.clear_for_massage, _("Cleared for massage.")),
+            "referred": (reviewing.refer_to_doctor, _("Marked as referred to a doctor.")),
+        }
+        if decision not in actions:
+            raise reviewing.ReviewError(_("Choose one of the review buttons."))
+        decide, done = actions[decision]
+        decide(intake, request.user, note)
+        messages.success(request, done)
+
+    def _review_context(self, request, intake, note, error):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": intake,
+            "title": str(intake),
+            "intake": intake,
+            "level_badge": level_badge(intake.level, intake.get_level_display()),
+            "questionnaire": presentation.questionnaire(intake),
+            "fired": presentation.findings(intake, set(intake.fired) - {SELF_CARE_RULE.id}),
+            "possible": presentation.findings(intake, intake.fired_unknown),
+            "cautions": presentation.findings(intake, intake.cautions, cautions=True),
+            "possible_cautions": presentation.findings(
+                intake, intake.cautions_unknown, cautions=True
+            ),
+            "flags": [FLAG_TEXT.get(flag, flag) for flag in intake.flags],
+            "accesses": intake.accesses.select_related("user")[:50],
+            "can_decide": self.has_change_permission(request, intake),
+            "note_required": reviewing.note_required_to_clear(intake),
+            "note": note,
+            "error": error,
+            "current_rules": intake.rules_version == RULES_VERSION,
+            "rules_url": reverse("admin:intake_intake_rules"),
+        }
+
+
+@admin.register(IntakeAccess)
+class IntakeAccessAdmin(admin.ModelAdmin):
+    list_display = ["at", "intake", "user", "action"]
+    list_filter = ["action", "at"]
+    list_select_related = ["intake", "user"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,88 @@
+"""An intake laid out for a therapist: the questionnaire by section with the answers that
+triggered rules marked, and the rules, cautions and flags with their notes."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from intake.models import Intake
+from intake.questions import SECTIONS, Question
+from intake.triage import CAUTIONS_BY_ID, RULES_BY_ID, assess
+
+
+@dataclass
+class Row:
+    question: Question
+    answer: str
+    triggered_by: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    id: str
+    level: str
+    note: str
+    basis: str
+    citation: str
+    condition: str
+    questions: list[str]
+
+
+def answer_text(question: Question, value) -> str:
+    if value is None:
+        return _("(not asked)") if question.gate_key else _("(no answer)")
+    if question.kind == "number":
+        return str(value)
+    labels = dict(question.choices)
+    if question.kind == "regions":
+        return ", ".join(str(labels.get(v, v)) for v in value) or _("(none ticked)")
+    return str(labels.get(value, value))
+
+
+def questionnaire(intake: Intake) -> list[tuple]:
+    triggers = assess(intake.answers).triggers
+    shown = set(intake.fired) | set(intake.fired_unknown)
+    shown |= set(intake.cautions) | set(intake.cautions_unknown)
+    by_question: dict[str, list[str]] = {}
+    for finding_id in sorted(shown):
+        for key in triggers.get(finding_id, ()):
+            by_question.setdefault(key, []).append(finding_id)
+    return [
+        (
+            section,
+            [
+                Row(q, answer_text(q, intake.answers.get(q.key)), by_question.get(q.key, []))
+                for q in section.questions
+            ],
+        )
+        for section in SECTIONS
+    ]
+
+
+def findings(intake: Intake, ids, *, cautions: bool = False) -> list[Finding]:
+    triggers = assess(intake.answers).triggers
+    catalogue = CAUTIONS_BY_ID if cautions else RULES_BY_ID
+    out = []
+    for finding_id in sorted(ids):
+        item = catalogue.get(finding_id)
+        if item is None:  # a rule of an older rules version
+            out.append(Finding(finding_id, "", _("Not in the current rules."), "", "", "", []))
+            continue
+        questions = [
+            str(q.text)
+            for section in SECTIONS
+            for q in section.questions
+            if q.key in triggers.get(finding_id, ())
+        ]
+        out.append(
+            Finding(
+                finding_id,
+                "CAUTION" if cautions else item.level,
+                item.therapist_note,
+                item.basis,
+                item.citation,
+                item.condition_text,
+                questions,
+            )
+        )
+    return out

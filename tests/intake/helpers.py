@@ -1,0 +1,33 @@
+"""Walk the intake form as a browser would."""
+
+from intake.steps import STEPS
+from tests.intake.answers import BENIGN
+
+CONTACT = {
+    "name": "Rosa Quintero",
+    "email": "rosa@example.com",
+    "phone": "(555) 010-0177",
+    "language": "es",
+    "understands_screening": "on",
+    "agrees_to_storage": "on",
+    "signature": "Rosa Quintero",
+}
+
+
+def step_data(number: int, answers: dict) -> dict:
+    data = {"action": "next"}
+    for question in STEPS[number - 1].section.questions:
+        value = answers.get(question.key)
+        if value is not None:
+            data[question.key] = value
+    return data
+
+
+def fill_intake(client, answers=BENIGN, contact=CONTACT):
+    """Post every step in order; returns the last response."""
+    response = None
+    for step in STEPS[:-1]:
+        response = client.post(f"/intake/?step={step.number}", step_data(step.number, answers))
+        if response["Location"] == "/intake/result/":
+            return response
+    return client.post(f"/intake/?step={STEPS[-1].number}", {"action": "next", **contact})

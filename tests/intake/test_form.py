@@ -1,0 +1,201 @@
+import re
+
+import pytest
+
+from intake.models import Intake
+from intake.steps import LAST
+from tests.intake.answers import BENIGN, benign
+from tests.intake.helpers import CONTACT, fill_intake, step_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_first_step_is_check_first_alone_with_progress(client):
+    response = client.get("/intake/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"Step 1 of {LAST}" in html
+    assert "Check first" in html
+    assert 'name="chest_pain_now"' in html
+    assert 'name="age_years"' not in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_a_full_intake_stores_answers_exactly_and_shows_the_result(client):
+    response = fill_intake(client, benign(pain_worst_0_10=8, breathless_now="no"))
+    assert response.status_code == 302 and response["Location"] == "/intake/result/"
+    intake = Intake.objects.get()
+    assert intake.level == "PROFESSIONAL"
+    assert intake.fired == ["P06_SEVERE_INTENSITY"]
+    assert intake.answers["pain_worst_0_10"] == 8
+    assert intake.answers["pregnancy_high_risk"] is None  # gated, not shown
+    assert intake.answers["pain_regions"] == ["between_shoulder_blades", "shoulder_blade_right"]
+    assert (intake.name, intake.language, intake.consent_name) == (
+        "Rosa Quintero",
+        "es",
+        "Rosa Quintero",
+    )
+    html = client.get("/intake/result/").content.decode()
+    assert 'data-triage-level="PROFESSIONAL"' in html
+    assert 'data-rule="P06_SEVERE_INTENSITY"' in html
+    assert 'href="/book/"' in html
+
+
+def test_not_sure_is_stored_as_not_sure(client):
+    fill_intake(client, benign(first_episode="not_sure"))
+    assert Intake.objects.get().answers["first_episode"] == "not_sure"
+
+
+@pytest.mark.parametrize("answer", ["yes", "not_sure"])
+def test_emergency_on_the_first_step_shows_911_and_nothing_else(client, answer):
+    response = client.post("/intake/?step=1", step_data(1, benign(chest_pain_now=answer)))
+    assert response["Location"] == "/intake/result/"
+    result = client.get("/intake/result/")
+    html = result.content.decode()
+    assert 'data-triage-level="EMERGENCY"' in html
+    assert 'data-rule="E01_CHEST_PAIN_NOW"' in html
+    assert "Call 911 now" in html and 'href="tel:911"' in html
+    main = html.split("<main", 1)[1].split("</main>")[0]
+    assert "/book/" not in main and "/articles/" not in main
+    assert not Intake.objects.exists()  # nothing stored: no consent was given yet
+    # No further step: the form starts over.
+    assert "Step 1 of" in client.get("/intake/?step=2").content.decode()
+
+
+def test_emergency_found_on_a_later_step_stops_the_form(client):
+    answers = benign(pain_onset="sudden", pain_start_days_ago=1, pain_worst_0_10=9)
+    for number in (1, 2):
+        client.post(f"/intake/?step={number}", step_data(number, answers))
+    response = client.post("/intake/?step=3", step_data(3, answers))
+    assert response["Location"] == "/intake/result/"
+    assert (
+        'data-rule="E05_SUDDEN_SEVERE_THORACIC_PAIN"'
+        in client.get("/intake/result/").content.decode()
+    )
+
+
+def test_medical_result_gives_the_time_frame_and_holds_booking(client):
+    fill_intake(client, benign(fever="feels_feverish", recent_fracture="yes"))
+    html = client.get("/intake/result/").content.decode()
+    assert 'data-triage-level="MEDICAL"' in html
+    assert "When: within 2 days" in html
+    assert html.index('data-rule="M12_FEVER"') < html.index('data-rule="M25_RECENT_FRACTURE"')
+    assert "waits until a therapist has read your answers" in html
+
+
+def checked(html: str, name: str, value: str) -> bool:
+    return bool(re.search(rf'<input[^>]*name="{name}"[^>]*value="{value}"[^>]*checked', html))
+
+
+def walk_to(client, number: int, answers=BENIGN):
+    for earlier in range(1, number):
+        client.post(f"/intake/?step={earlier}", step_data(earlier, answers))
+
+
+def test_missing_answers_keep_everything_typed_and_explain_each_problem(client):
+    walk_to(client, 3)
+    data = step_data(3, BENIGN)
+    del data["pain_onset"]
+    data["pain_worst_0_10"] = "12"
+    data["pain_start_days_ago"] = "ten"
+    response = client.post("/intake/?step=3", data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error-summary"' in html
+    assert 'href="#id_pain_onset_0"' in html and 'href="#id_pain_worst_0_10"' in html
+    assert "Please choose an answer." in html
+    assert "Enter a number from 0 to 10." in html
+    assert "Please enter a whole number." in html
+    assert 'value="12"' in html and 'value="ten"' in html  # what was typed stays
+    assert checked(html, "pain_trend", "better")
+    assert checked(html, "pain_regions", "shoulder_blade_right")
+    assert 'aria-invalid="true"' in html
+    assert not Intake.objects.exists()
+
+
+def test_unknown_choice_is_refused(client):
+    data = step_data(1, BENIGN) | {"chest_pain_now": "perhaps"}
+    html = client.post("/intake/?step=1", data).content.decode()
+    assert "Please choose one of the answers shown." in html
+
+
+def test_no_region_ticked_is_refused(client):
+    walk_to(client, 3)
+    data = step_data(3, BENIGN)
+    del data["pain_regions"]
+    html = client.post("/intake/?step=3", data).content.decode()
+    assert "Please tick at least one place where you feel pain." in html
+
+
+def test_gated_questions_are_required_only_when_their_gate_is_met(client):
+    client.post("/intake/?step=1", step_data(1, BENIGN))
+    html = client.post("/intake/?step=2", step_data(2, benign(pregnant="yes"))).content.decode()
+    assert 'href="#id_pregnancy_high_risk_0"' in html
+    response = client.post(
+        "/intake/?step=2", step_data(2, benign(pregnant="no", pregnancy_high_risk="yes"))
+    )
+    assert response.status_code == 302
+    assert client.session["intake_progress"]["answers"]["pregnancy_high_risk"] is None
+
+
+def test_back_keeps_answers_of_both_steps(client):
+    client.post("/intake/?step=1", step_data(1, BENIGN))
+    client.post("/intake/?step=2", step_data(2, benign(age_years=41)))
+    partial = {"action": "back", "pain_worst_0_10": "6", "pain_tearing": "no"}
+    assert client.post("/intake/?step=3", partial)["Location"] == "/intake/?step=2"
+    assert 'value="41"' in client.get("/intake/?step=2").content.decode()
+    step3 = client.get("/intake/?step=3").content.decode()
+    assert 'value="6"' in step3
+
+
+def test_steps_cannot_be_skipped(client):
+    assert "Step 1 of" in client.get("/intake/?step=5").content.decode()
+
+
+def test_contact_step_checks_email_phone_consent_and_signature(client):
+    fill_intake(client, contact={})  # walk to the last step without submitting it
+    bad = {**CONTACT, "action": "next", "email": "rosa@", "phone": "call me", "signature": "R Q"}
+    del bad["agrees_to_storage"]
+    html = client.post(f"/intake/?step={LAST}", bad).content.decode()
+    assert "Enter an email address like name@example.com." in html
+    assert "Enter a phone number using digits" in html
+    assert "Please agree to the storage of your answers" in html
+    assert "Type your name exactly as you wrote it above." in html
+    assert 'value="rosa@"' in html
+    assert not Intake.objects.exists()
+
+
+def test_double_submit_creates_one_intake(client):
+    fill_intake(client)
+    again = client.post(f"/intake/?step={LAST}", {"action": "next", **CONTACT})
+    assert again["Location"] == "/intake/result/"
+    assert Intake.objects.count() == 1
+
+
+def test_result_is_found_through_the_session_only(client, django_user_model):
+    from django.test import Client
+
+    fill_intake(client)
+    stranger = Client()
+    assert stranger.get("/intake/result/")["Location"] == "/intake/"
+    assert "intake_result" not in stranger.session
+
+
+def test_result_links_only_published_articles(client):
+    from education.models import Article
+
+    Article.objects.create(
+        title="Stretches", slug="at-home-stretches-for-upper-back-knots", status="draft"
+    )
+    fill_intake(client)
+    html = client.get("/intake/result/").content.decode()
+    assert "/articles/at-home-stretches-for-upper-back-knots/" not in html
+
+
+def test_no_answer_in_any_url(client):
+    response = fill_intake(client, benign(pain_worst_0_10=8))
+    assert "?" not in response["Location"]
+    for number in range(1, LAST):
+        assert client.post(f"/intake/?step={number}", step_data(number, BENIGN))[
+            "Location"
+        ].startswith("/intake/")
