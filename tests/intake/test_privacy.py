@@ -14,9 +14,12 @@ from tests.intake.helpers import fill_intake
 pytestmark = pytest.mark.django_db
 
 MEDICAL = benign(
-    night_sweats="yes", blood_thinner="yes", pain_worst_0_10=9, age_years=47,
+    night_sweats="yes",
+    blood_thinner="yes",
+    pain_worst_0_10=9,
+    age_years=47,
     pain_regions=["neck", "hand_left"],
-)  # fmt: skip
+)
 
 
 def health_words(intake: Intake) -> list[str]:

@@ -55,7 +55,7 @@ RULE_CASES = {
                 "pain_regions": ["low_back"],
             },
         ],
-    ),  # fmt: skip
+    ),
     "E06_STROKE_SIGNS": ({"stroke_signs_now": "yes"}, [{}]),
     "E07_THUNDERCLAP_HEADACHE": ({"thunderclap_headache": "yes"}, [{}]),
     "E08_FAINTED_24H": ({"fainted_recent": "last_24h"}, [{"fainted_recent": "1_to_7_days"}]),
@@ -149,7 +149,7 @@ RULE_CASES = {
                 "pain_trend": "same",
             },
         ],
-    ),  # fmt: skip
+    ),
     "M19_UNDER_20_NOT_SETTLING": (
         {"age_years": 19, "pain_start_days_ago": 29, "pain_trend": "same"},
         [
@@ -188,7 +188,7 @@ RULE_CASES = {
                 "osteoporosis": "yes",
             },
         ],
-    ),  # fmt: skip
+    ),
     "M22_MAJOR_INJURY_NOT_CHECKED": (
         {**MAJOR_UNCHECKED, "injury_days_ago": 30},
         [{"injury_type": "major", "injury_checked_by_doctor": "yes", "injury_days_ago": 30}],
@@ -235,7 +235,7 @@ RULE_CASES = {
                 "pain_regions": ["top_of_shoulder_left"],
             },
         ],
-    ),  # fmt: skip
+    ),
     "M30_POSSIBLE_GCA": (
         {"age_years": 50, "gca_symptoms": "yes"},
         [{"age_years": 49, "gca_symptoms": "yes"}],
@@ -352,8 +352,14 @@ def test_medical_rule_gives_at_least_its_time_frame(rule_id):
     rule = RULES_BY_ID[rule_id]
     result = assess(benign(**RULE_CASES[rule_id][0]))
     assert result.level == Level.MEDICAL
-    frames = ["today", "within 2 days", "within 3 days", "within 1 week", "within 2 weeks",
-              "before booking"]  # fmt: skip
+    frames = [
+        "today",
+        "within 2 days",
+        "within 3 days",
+        "within 1 week",
+        "within 2 weeks",
+        "before booking",
+    ]
     assert frames.index(result.see_doctor_within) <= frames.index(rule.see_doctor_within.label)
 
 
@@ -378,19 +384,32 @@ def test_a_caution_alone_leaves_self_care():
 
 def test_emergency_beats_any_number_of_medical_and_professional_rules():
     result = assess(
-        benign(chest_pain_now="yes", pain_with_exertion="yes", fever="feels_feverish",
-               pain_worst_0_10=9, limits_daily_activities="a_lot")
-    )  # fmt: skip
+        benign(
+            chest_pain_now="yes",
+            pain_with_exertion="yes",
+            fever="feels_feverish",
+            pain_worst_0_10=9,
+            limits_daily_activities="a_lot",
+        )
+    )
     assert result.level == Level.EMERGENCY
-    assert {"E01_CHEST_PAIN_NOW", "M01_EFFORT_RELATED_PAIN", "M12_FEVER",
-            "P06_SEVERE_INTENSITY", "P04_LIMITS_DAILY_LIFE"} <= result.fired  # fmt: skip
+    assert {
+        "E01_CHEST_PAIN_NOW",
+        "M01_EFFORT_RELATED_PAIN",
+        "M12_FEVER",
+        "P06_SEVERE_INTENSITY",
+        "P04_LIMITS_DAILY_LIFE",
+    } <= result.fired
     assert result.see_doctor_within is None
 
 
 def test_all_fired_rules_are_reported_not_only_the_winner():
     result = assess(benign(pain_worst_0_10=8, episodes_past_12_months=4, night_sweats="yes"))
-    assert result.fired == {"P06_SEVERE_INTENSITY", "P02_KEEPS_COMING_BACK",
-                            "M15_WEIGHT_LOSS_OR_NIGHT_SWEATS"}  # fmt: skip
+    assert result.fired == {
+        "P06_SEVERE_INTENSITY",
+        "P02_KEEPS_COMING_BACK",
+        "M15_WEIGHT_LOSS_OR_NIGHT_SWEATS",
+    }
     assert result.level == Level.MEDICAL
 
 
@@ -426,16 +445,22 @@ def test_contradictions_are_not_resolved():
         ("breathless_now", {}, "E03_NEW_BREATHLESSNESS"),
         ("chest_pain_now", {}, "E01_CHEST_PAIN_NOW"),
         ("pain_with_exertion", {}, "M01_EFFORT_RELATED_PAIN"),
-        ("pain_tearing", {"pain_onset": "sudden", "pain_start_days_ago": 2, **THORACIC_PAIN},
-         "E05_SUDDEN_SEVERE_THORACIC_PAIN"),
+        (
+            "pain_tearing",
+            {"pain_onset": "sudden", "pain_start_days_ago": 2, **THORACIC_PAIN},
+            "E05_SUDDEN_SEVERE_THORACIC_PAIN",
+        ),
         ("pain_changes_with_movement", {}, "M17_CONSTANT_NON_MECHANICAL_PAIN"),
-        ("injury_checked_by_doctor", {"injury_type": "major", "injury_days_ago": 1},
-         "E12_MAJOR_TRAUMA_UNCHECKED_ACUTE"),
+        (
+            "injury_checked_by_doctor",
+            {"injury_type": "major", "injury_days_ago": 1},
+            "E12_MAJOR_TRAUMA_UNCHECKED_ACUTE",
+        ),
         ("pain_onset", {"steroid_tablets_3_months": "yes"}, "M23_SUDDEN_PAIN_FRAGILE_BONES"),
         ("osteoporosis", {}, "C02_OSTEOPOROSIS"),
         ("pregnant", {"pregnancy_high_risk": "yes"}, "M33_HIGH_RISK_PREGNANCY"),
     ],
-)  # fmt: skip
+)
 def test_not_sure_is_scored_as_the_more_worrying_answer(question, extra, rule_id):
     result = assess(benign(**extra, **{question: "not_sure"}))
     assert rule_id in result.fired | result.cautions
@@ -496,21 +521,30 @@ def test_missing_age_is_a_possible_65_plus_caution():
 @pytest.mark.parametrize(
     ("key", "value"),
     [
-        ("age_years", 121), ("age_years", -1), ("age_years", True), ("age_years", "old"),
-        ("pain_worst_0_10", 11), ("pain_start_days_ago", 3651),
-        ("morning_stiffness_minutes", 601), ("episodes_past_12_months", 53),
-        ("chest_pain_now", "maybe"), ("pain_regions", ["spleen"]), ("pain_regions", "neck"),
+        ("age_years", 121),
+        ("age_years", -1),
+        ("age_years", True),
+        ("age_years", "old"),
+        ("pain_worst_0_10", 11),
+        ("pain_start_days_ago", 3651),
+        ("morning_stiffness_minutes", 601),
+        ("episodes_past_12_months", 53),
+        ("chest_pain_now", "maybe"),
+        ("pain_regions", ["spleen"]),
+        ("pain_regions", "neck"),
         ("fever", 38),
     ],
-)  # fmt: skip
+)
 def test_out_of_range_or_unreadable_values_are_treated_as_missing(key, value):
     with_bad = assess(benign(**{key: value}))
     without = benign()
     del without[key]
     missing = assess(without)
     assert (with_bad.level, with_bad.fired, with_bad.fired_unknown) == (
-        missing.level, missing.fired, missing.fired_unknown
-    )  # fmt: skip
+        missing.level,
+        missing.fired,
+        missing.fired_unknown,
+    )
 
 
 def test_numbers_typed_as_text_are_read():
@@ -547,6 +581,4 @@ def test_triggers_name_the_answers_behind_each_rule():
 
 def test_explanations_are_for_the_final_level_most_urgent_first():
     result = assess(benign(recent_fracture="yes", coughing_blood="yes", pain_worst_0_10=9))
-    assert [r.id for r in result.explained_rules()] == [
-        "M03_COUGHED_BLOOD", "M25_RECENT_FRACTURE"
-    ]  # fmt: skip
+    assert [r.id for r in result.explained_rules()] == ["M03_COUGHED_BLOOD", "M25_RECENT_FRACTURE"]

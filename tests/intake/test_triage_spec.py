@@ -55,5 +55,8 @@ def test_caution_matches_spec_word_for_word(caution_id):
     _id, condition, note, citation, basis = spec_rows("C")[caution_id]
     caution = CAUTIONS_BY_ID[caution_id]
     assert (caution.condition_text, caution.therapist_note, caution.citation, caution.basis) == (
-        condition, note, citation, basis
-    )  # fmt: skip
+        condition,
+        note,
+        citation,
+        basis,
+    )
