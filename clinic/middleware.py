@@ -26,3 +26,14 @@ def clinic_time_zone(get_response):
             timezone.deactivate()
 
     return middleware
+
+
+def permissions_policy(get_response):
+    """No page may use the camera, microphone, location or payment APIs."""
+
+    def middleware(request):
+        response = get_response(request)
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
