@@ -15,11 +15,14 @@ from typing import Any
 import frontmatter
 import yaml
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 
 from education import publishing, rendering
 from education.models import Article, Citation, ReaderQuestion, Topic
 
+_web_address = URLValidator(schemes=["http", "https"])
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 QUESTIONS_ARTICLE = "at-home-stretches-for-upper-back-knots"
 REQUIRED_KEYS = ("title", "slug", "summary", "author")
@@ -138,6 +141,12 @@ def _sync_citations(article: Article, entries: list, path: Path) -> None:
     for entry in entries:
         if not isinstance(entry, dict) or not entry.get("title") or not entry.get("url"):
             raise ContentError(f"{path}: every citation needs a title and a url, not {entry!r}.")
+        try:
+            _web_address(str(entry["url"]))
+        except ValidationError:
+            raise ContentError(
+                f"{path}: citation url {entry['url']!r} is not a web address."
+            ) from None
         wanted.append((str(entry["title"]), str(entry["url"])))
     current = list(article.citations.order_by("position", "pk").values_list("title", "url"))
     if current != wanted:

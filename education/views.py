@@ -16,6 +16,8 @@ from education.models import Article, ReaderQuestion, Topic
 
 ARTICLES_PER_PAGE = 10
 MAX_RELATED = 3
+# Lists show title, summary, date, reading time and topics: the bodies stay in the database.
+LIST_DEFERRED = ("body", "body_html", "body_text", "toc", "search_vector")
 
 
 def can_preview(user) -> bool:
@@ -26,7 +28,7 @@ def can_preview(user) -> bool:
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    articles = Article.objects.published(now)
+    articles = Article.objects.published(now).prefetch_related("topics").defer(*LIST_DEFERRED)
     topics = list(Topic.objects.with_published_articles(now))
     topic = None
     if topic_slug := request.GET.get("topic"):
@@ -41,13 +43,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
         found = search.run(raw_query, articles)
         context["search"] = found
         if found.matches is not None:
-            context["page"] = Paginator(
-                found.matches.prefetch_related("topics"), ARTICLES_PER_PAGE
-            ).get_page(request.GET.get("page"))
+            context["page"] = Paginator(found.matches, ARTICLES_PER_PAGE).get_page(
+                request.GET.get("page")
+            )
     else:
-        context["page"] = Paginator(
-            articles.prefetch_related("topics"), ARTICLES_PER_PAGE
-        ).get_page(request.GET.get("page"))
+        context["page"] = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
     canonical = {}
     if topic:
         canonical["topic"] = topic.slug

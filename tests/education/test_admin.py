@@ -1,0 +1,272 @@
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.urls import reverse
+
+from education.models import Article, ReaderQuestion
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = reverse("admin:education_article_changelist")
+QUESTIONS = reverse("admin:education_readerquestion_changelist")
+
+
+def action(client, url, name, objects):
+    return client.post(
+        url,
+        {"action": name, "_selected_action": [obj.pk for obj in objects]},
+        follow=True,
+    )
+
+
+# --- articles ---------------------------------------------------------------------------------
+
+
+def test_new_article_from_the_admin_is_rendered_and_searchable(therapist_client, make_topic):
+    topic = make_topic("Self-care")
+    response = therapist_client.post(
+        reverse("admin:education_article_add"),
+        {
+            "title": "Hammock naps",
+            "slug": "hammock-naps",
+            "summary": "Why a hammock is a poor bed.",
+            "body": "## Sagging\n\nA hammock curls your back.<script>alert(1)</script>",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "author": "Clinic therapy team",
+            "medical_reviewer": "",
+            "last_reviewed": "",
+            "topics": [topic.pk],
+            "citations-TOTAL_FORMS": "1",
+            "citations-INITIAL_FORMS": "0",
+            "citations-0-position": "1",
+            "citations-0-title": "A study",
+            "citations-0-url": "https://example.org/study",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    article = Article.objects.get(slug="hammock-naps")
+    assert article.is_public()  # publishing without a time means now
+    assert '<h2 id="section-sagging">Sagging</h2>' in article.body_html
+    assert "<script" not in article.body_html
+    assert list(article.topics.all()) == [topic]
+    assert article.citations.get().url == "https://example.org/study"
+    search = therapist_client.get("/articles/", {"q": "hammocks"}).content.decode()
+    assert "Hammock naps" in search
+
+
+def test_editing_the_body_re_renders_it(therapist_client, make_article):
+    article = make_article("Pillows")
+    url = reverse("admin:education_article_change", args=[article.pk])
+    form = therapist_client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name not in {"topics", "published_at", "last_reviewed"}
+    }
+    data.update(
+        {
+            "body": "## Brand new section\n\nFresh words.",
+            "published_at_0": article.published_at.strftime("%Y-%m-%d"),
+            "published_at_1": article.published_at.strftime("%H:%M:%S"),
+            "last_reviewed": "2026-11-02",
+            "citations-TOTAL_FORMS": "0",
+            "citations-INITIAL_FORMS": "0",
+        }
+    )
+    response = therapist_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    article.refresh_from_db()
+    assert "Brand new section" in article.body_html
+    assert article.toc[0]["title"] == "Brand new section"
+
+
+def test_publish_and_unpublish_actions(therapist_client, anonymous, make_article):
+    draft = make_article("Draft", published_days_ago=None)
+    live = make_article("Live")
+
+    response = action(therapist_client, ARTICLES, "publish", [draft, live])
+    assert "1 article published." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_public()
+    assert anonymous.get(draft.get_absolute_url()).status_code == 200
+
+    response = action(therapist_client, ARTICLES, "unpublish", [draft, live])
+    assert "2 articles taken back to draft." in response.content.decode()
+    assert anonymous.get(draft.get_absolute_url()).status_code == 404
+    assert anonymous.get(live.get_absolute_url()).status_code == 404
+    assert not Article.objects.published().exists()
+
+
+def test_publish_keeps_a_scheduled_time(therapist_client, make_article):
+    article = make_article("Later", published_days_ago=-3, status="draft")
+    scheduled_for = article.published_at
+    action(therapist_client, ARTICLES, "publish", [article])
+    article.refresh_from_db()
+    assert article.status == "published" and article.published_at == scheduled_for
+    assert not article.is_public()
+
+
+def test_article_changelist_filters_and_search(therapist_client, make_article, make_topic):
+    sleep = make_topic("Sleep")
+    make_article("Pillow heights", topics=[sleep])
+    make_article("Desk breaks", published_days_ago=None)
+
+    drafts = therapist_client.get(ARTICLES, {"status__exact": "draft"}).content.decode()
+    assert "Desk breaks" in drafts and "Pillow heights" not in drafts
+    by_topic = therapist_client.get(ARTICLES, {"topics__id__exact": sleep.pk}).content.decode()
+    assert "Pillow heights" in by_topic and "Desk breaks" not in by_topic
+    found = therapist_client.get(ARTICLES, {"q": "pillow"}).content.decode()
+    assert "Pillow heights" in found and "Desk breaks" not in found
+
+
+def test_view_on_site_opens_a_draft_preview(therapist_client, make_article):
+    draft = make_article("Draft", published_days_ago=None)
+    change = therapist_client.get(reverse("admin:education_article_change", args=[draft.pk]))
+    assert "View on site" in change.content.decode()
+
+    content_type = ContentType.objects.get_for_model(Article)
+    response = therapist_client.get(
+        reverse("admin:view_on_site", args=[content_type.pk, draft.pk]), follow=True
+    )
+    assert response.status_code == 200
+    assert "Preview." in response.content.decode()
+
+
+def test_article_changelist_queries_do_not_grow_with_rows(
+    therapist_client, make_article, make_topic, django_assert_max_num_queries
+):
+    topics = [make_topic() for _ in range(3)]
+    for _ in range(30):
+        make_article(topics=topics)
+    therapist_client.get(ARTICLES)
+    with django_assert_max_num_queries(12):
+        assert therapist_client.get(ARTICLES).status_code == 200
+
+
+# --- reader questions -------------------------------------------------------------------------
+
+
+def test_question_list_opens_on_pending(therapist_client, make_article, make_question):
+    article = make_article()
+    make_question(article, question="Waiting for you?")
+    make_question(article, question="Already shown?", status="approved")
+
+    html = therapist_client.get(QUESTIONS).content.decode()
+    assert "Waiting for you?" in html and "Already shown?" not in html
+
+    html = therapist_client.get(QUESTIONS, {"status": "all"}).content.decode()
+    assert "Waiting for you?" in html and "Already shown?" in html
+
+
+def test_approve_and_reject_actions(therapist_client, anonymous, make_article, make_question):
+    article = make_article()
+    good = make_question(article, question="Good question?", answer="Good answer.")
+    spam = make_question(article, question="Buy cheap pills?")
+
+    response = action(therapist_client, QUESTIONS, "approve", [good])
+    assert "1 question approved." in response.content.decode()
+    response = action(therapist_client, QUESTIONS, "reject", [spam])
+    assert "1 question rejected." in response.content.decode()
+
+    html = anonymous.get(article.get_absolute_url()).content.decode()
+    assert "Good question?" in html and "Good answer." in html
+    assert "Buy cheap pills?" not in html
+    assert ReaderQuestion.objects.get(pk=spam.pk).status == "rejected"
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Wrap a request so the work queued for after its commit runs, as it would for real."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def answer_in_admin(client, question, answer, status="approved", committed=None):
+    url = reverse("admin:education_readerquestion_change", args=[question.pk])
+    data = {"name": question.name, "question": question.question, "status": status}
+    with committed():
+        return client.post(url, {**data, "answer": answer})
+
+
+def test_answering_records_who_and_when_and_emails_a_link_only(
+    therapist_client, therapist, anonymous, make_article, make_question, committed
+):
+    article = make_article("Doorway stretch")
+    question = make_question(
+        article, question="My secret health worry?", wants_email=True, email="robin@example.com"
+    )
+
+    response = answer_in_admin(
+        therapist_client, question, "Stretch gently, daily.", committed=committed
+    )
+    assert response.status_code == 302
+
+    question.refresh_from_db()
+    assert question.answered_by == therapist
+    assert question.answered_at is not None
+    assert question.notified_at is not None
+    (email,) = mail.outbox
+    assert email.to == ["robin@example.com"]
+    link = f"http://127.0.0.1:8000/articles/{article.slug}/#question-{question.pk}"
+    assert link in email.body
+    assert "secret health worry" not in email.body + email.subject
+    assert "Stretch gently" not in email.body
+    assert "Robin" not in email.body
+    html = anonymous.get(article.get_absolute_url()).content.decode()
+    assert "Stretch gently, daily." in html
+
+
+def test_the_asker_is_emailed_once_even_when_the_answer_is_edited(
+    therapist_client, make_article, make_question, committed
+):
+    question = make_question(make_article(), wants_email=True)
+    answer_in_admin(therapist_client, question, "First answer.", committed=committed)
+    answer_in_admin(therapist_client, question, "Better answer.", committed=committed)
+    assert len(mail.outbox) == 1
+
+
+def test_no_email_without_consent_or_before_approval(
+    therapist_client, make_article, make_question, committed
+):
+    article = make_article()
+    no_consent = make_question(article, wants_email=False)
+    answer_in_admin(therapist_client, no_consent, "An answer.", committed=committed)
+    pending = make_question(article, wants_email=True, email="later@example.com")
+    answer_in_admin(therapist_client, pending, "An answer.", "pending", committed=committed)
+    assert mail.outbox == []
+
+    # approving the answered one later sends the email then
+    with committed():
+        action(therapist_client, QUESTIONS, "approve", [pending])
+    assert [email.to for email in mail.outbox] == [["later@example.com"]]
+
+
+def test_clearing_an_answer_clears_who_and_when(
+    therapist_client, make_article, make_question, committed
+):
+    question = make_question(make_article())
+    answer_in_admin(therapist_client, question, "An answer.", committed=committed)
+    answer_in_admin(therapist_client, question, "  ", committed=committed)
+    question.refresh_from_db()
+    assert question.answer == "" and question.answered_by is None and question.answered_at is None
+
+
+def test_questions_cannot_be_added_in_the_admin(therapist_client):
+    assert therapist_client.get(reverse("admin:education_readerquestion_add")).status_code == 403
+
+
+def test_front_desk_cannot_see_reader_questions(front_desk_client):
+    assert front_desk_client.get(QUESTIONS).status_code == 403
+
+
+def test_question_changelist_queries_do_not_grow_with_rows(
+    therapist_client, therapist, make_article, make_question, django_assert_max_num_queries
+):
+    for number in range(30):
+        make_question(make_article(), answered_by=therapist, question=f"Question {number}?")
+    therapist_client.get(QUESTIONS)
+    with django_assert_max_num_queries(12):
+        assert therapist_client.get(QUESTIONS).status_code == 200

@@ -1,0 +1,71 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture
+def articles(make_article, make_topic):
+    shown = make_topic("Self-care", slug="self-care")
+    hidden = make_topic("Hidden topic", slug="hidden-topic")
+    return {
+        "live": make_article("Live article", topics=[shown], published_days_ago=2),
+        "newer": make_article("Newer <article> & more", published_days_ago=1),
+        "draft": make_article("Draft article", topics=[hidden], published_days_ago=None),
+        "later": make_article("Scheduled article", topics=[hidden], published_days_ago=-1),
+    }
+
+
+def test_feed_is_rss_of_published_articles_newest_first(client, articles):
+    response = client.get("/articles/feed/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    channel = ET.fromstring(response.content).find("channel")
+    items = channel.findall("item")
+    assert [item.findtext("title") for item in items] == [
+        "Newer <article> & more",
+        "Live article",
+    ]
+    live = items[1]
+    assert live.findtext("link") == f"http://127.0.0.1:8000/articles/{articles['live'].slug}/"
+    assert live.findtext("description") == articles["live"].summary
+    assert live.findtext("category") == "Self-care"
+    assert channel.findtext("link") == "http://127.0.0.1:8000/articles/"
+
+
+def test_sitemap_lists_static_pages_published_articles_and_topics(client, articles):
+    response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    locations = [loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+    site = "http://127.0.0.1:8000"
+    for path in ["/", "/articles/", "/intake/", "/book/"]:
+        assert site + path in locations
+    assert f"{site}/articles/{articles['live'].slug}/" in locations
+    assert f"{site}/articles/{articles['newer'].slug}/" in locations
+    assert f"{site}/articles/?topic=self-care" in locations
+    assert not any("draft" in loc or "hidden-topic" in loc for loc in locations)
+    assert f"{site}/articles/{articles['later'].slug}/" not in locations
+    assert f"{site}/articles/{articles['draft'].slug}/" not in locations
+
+
+def test_sitemap_and_feed_use_site_url_not_the_request_host(client, articles, settings):
+    settings.SITE_URL = "https://clinic.example"
+    settings.ALLOWED_HOSTS = ["evil.example", "testserver"]
+
+    sitemap = client.get("/sitemap.xml", HTTP_HOST="evil.example").content.decode()
+    feed = client.get("/articles/feed/", HTTP_HOST="evil.example").content.decode()
+
+    assert "https://clinic.example/articles/" in sitemap and "evil.example" not in sitemap
+    assert "https://clinic.example/articles/" in feed
+    assert "evil.example/articles/" not in feed
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    assert (
+        "Sitemap: http://127.0.0.1:8000/sitemap.xml" in client.get("/robots.txt").content.decode()
+    )

@@ -1,0 +1,70 @@
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from education import moderation, ratelimit
+from education.models import ReaderQuestion
+from education.tasks import email_asker_answered
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_rolled_back_answer_sends_nothing(
+    therapist, make_article, make_question, django_capture_on_commit_callbacks
+):
+    question = make_question(make_article(), status="approved", wants_email=True)
+    question.answer = "Gently."
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        moderation.save_answer(question, by=therapist)
+        raise RuntimeError("something later in the same request failed")
+
+    assert callbacks == []
+    assert mail.outbox == []
+    assert ReaderQuestion.objects.get(pk=question.pk).answer == ""
+
+
+def test_the_email_task_sends_once_however_often_it_runs(make_article, make_question):
+    question = make_question(
+        make_article(), status="approved", answer="Yes.", wants_email=True, language="es"
+    )
+
+    email_asker_answered.call(question.pk)
+    email_asker_answered.call(question.pk)
+
+    assert len(mail.outbox) == 1
+    assert ReaderQuestion.objects.get(pk=question.pk).notified_at is not None
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"status": "pending", "answer": "Yes.", "wants_email": True},
+        {"status": "rejected", "answer": "Yes.", "wants_email": True},
+        {"status": "approved", "answer": "", "wants_email": True},
+        {"status": "approved", "answer": "Yes.", "wants_email": False},
+    ],
+    ids=["pending", "rejected", "unanswered", "no-consent"],
+)
+def test_the_email_task_checks_again_before_sending(make_article, make_question, fields):
+    question = make_question(make_article(), **fields)
+    email_asker_answered.call(question.pk)
+    assert mail.outbox == []
+
+
+def test_the_email_task_ignores_a_deleted_question():
+    email_asker_answered.call(987654)
+    assert mail.outbox == []
+
+
+def test_rate_limit_counts_per_address_and_window():
+    for _ in range(3):
+        assert not ratelimit.is_limited("test", "1.2.3.4", limit=3)
+        ratelimit.record("test", "1.2.3.4", window_seconds=600)
+    assert ratelimit.is_limited("test", "1.2.3.4", limit=3)
+    assert not ratelimit.is_limited("test", "5.6.7.8", limit=3)
+    assert not ratelimit.is_limited("other-scope", "1.2.3.4", limit=3)

@@ -1,0 +1,157 @@
+import pytest
+from django.core import mail
+
+from education.models import ReaderQuestion
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "name": "Robin",
+    "email": "robin@example.com",
+    "question": "Is the doorway stretch safe after a shoulder injury?",
+    "wants_email": "on",
+    "website": "",
+}
+
+
+def post(client, article, address="203.0.113.7", **changes):
+    data = {**GOOD, **changes}
+    return client.post(article.get_absolute_url(), data, REMOTE_ADDR=address)
+
+
+def assert_rejected(response, message: str, kept: str, field: str | None = None):
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert ReaderQuestion.objects.count() == 0
+    assert '<div class="error-summary" role="alert"' in html
+    assert message in html
+    assert kept in html  # the reader's text is still in the form
+    assert "<title>Error: " in html
+    if field:
+        # the summary links to the field, and the message sits next to it
+        assert f'<a href="#id_{field}">{message}' in html
+        assert f'id="id_{field}_error"' in html
+        assert 'aria-invalid="true"' in html
+
+
+def test_a_good_question_is_saved_as_pending_and_thanked(client, make_article):
+    article = make_article()
+
+    response = post(client, article)
+
+    assert response.status_code == 302
+    assert response["Location"] == article.get_absolute_url()
+    question = ReaderQuestion.objects.get()
+    assert question.status == ReaderQuestion.Status.PENDING
+    assert question.article == article
+    assert question.wants_email is True
+    assert question.language == "en"
+    page = client.get(response["Location"]).content.decode()
+    assert "your question was sent" in page
+    assert GOOD["question"] not in page  # pending questions are not shown
+    assert mail.outbox == []
+
+
+def test_empty_question_shows_why_and_keeps_the_other_answers(client, make_article):
+    response = post(client, make_article(), question="   ")
+    assert_rejected(response, "Write your question.", kept='value="Robin"', field="question")
+
+
+def test_empty_name(client, make_article):
+    response = post(client, make_article(), name="")
+    assert_rejected(
+        response, "Enter your name (a first name is enough).", GOOD["question"], field="name"
+    )
+
+
+def test_too_long_question_is_kept_and_explained(client, make_article):
+    long_text = "My knot " + "hurts " * 400  # 2,408 characters
+    response = post(client, make_article(), question=long_text)
+    assert_rejected(
+        response,
+        f"Your question is {len(long_text.strip())} characters long; the limit is 2000.",
+        kept=long_text.strip(),
+        field="question",
+    )
+
+
+def test_exactly_2000_characters_with_line_breaks_is_accepted(client, make_article):
+    text = ("a" * 99 + "\r\n") * 20  # 2,000 characters as a browser counts them
+    response = post(client, make_article(), question=text.strip() + "b")
+    assert response.status_code == 302
+    assert len(ReaderQuestion.objects.get().question) <= 2000
+
+
+def test_invalid_email(client, make_article):
+    response = post(client, make_article(), email="robin-at-example")
+    assert_rejected(
+        response,
+        "Enter an email address in the form name@example.com.",
+        kept='value="robin-at-example"',
+        field="email",
+    )
+
+
+def test_filled_honeypot_is_refused_with_an_explanation(client, make_article):
+    response = post(client, make_article(), website="https://spam.example")
+    assert_rejected(
+        response, "This looked like an automated message, so it was not sent.", GOOD["question"]
+    )
+
+
+def test_rate_limit_three_questions_per_ten_minutes_per_address(client, make_article):
+    article = make_article()
+    for number in range(3):
+        assert post(client, article, question=f"Question {number}?").status_code == 302
+
+    response = post(client, article, question="A fourth question?")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Please wait ten minutes" in html and "A fourth question?" in html
+    assert ReaderQuestion.objects.count() == 3
+    # another address is not affected
+    assert post(client, article, address="198.51.100.2").status_code == 302
+
+
+def test_the_rate_limit_cache_key_does_not_hold_the_address(client, make_article):
+    from django.core.cache import cache
+
+    post(client, make_article())
+    keys = list(cache._cache.keys())  # local-memory cache in tests
+    assert keys and not any("203.0.113.7" in key for key in keys)
+
+
+def test_questions_cannot_be_sent_to_a_draft(client, therapist_client, make_article):
+    draft = make_article(published_days_ago=None)
+    assert post(client, draft).status_code == 404
+    assert post(therapist_client, draft).status_code == 404
+    assert ReaderQuestion.objects.count() == 0
+
+
+def test_only_approved_questions_appear_with_their_answers(client, make_article, make_question):
+    article = make_article()
+    make_question(article, question="Pending one?")
+    make_question(article, question="Rejected one?", status="rejected", answer="No.")
+    make_question(
+        article,
+        name="Dana",
+        email="dana@example.com",
+        question="Approved one?",
+        status="approved",
+        answer="Yes, gently and often.",
+    )
+
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert "Approved one?" in html and "Yes, gently and often." in html
+    assert "Dana asked" in html
+    assert "Pending one?" not in html and "Rejected one?" not in html
+    assert "dana@example.com" not in html and "robin@example.com" not in html
+
+
+def test_honeypot_is_hidden_from_people_and_screen_readers(client, make_article):
+    html = client.get(make_article().get_absolute_url()).content.decode()
+    assert '<div class="hp-field" aria-hidden="true">' in html
+    assert "Leave this empty" in html
+    assert 'name="website" tabindex="-1"' in html
