@@ -270,3 +270,22 @@ def test_question_changelist_queries_do_not_grow_with_rows(
     therapist_client.get(QUESTIONS)
     with django_assert_max_num_queries(12):
         assert therapist_client.get(QUESTIONS).status_code == 200
+
+
+def test_admin_pages_open(therapist_client, make_article, make_question, make_topic):
+    article = make_article(topics=[make_topic()])
+    question = make_question(article)
+    for url in [
+        ARTICLES,
+        reverse("admin:education_article_add"),
+        reverse("admin:education_article_change", args=[article.pk]),
+        reverse("admin:education_topic_changelist"),
+        QUESTIONS,
+        reverse("admin:education_readerquestion_change", args=[question.pk]),
+    ]:
+        assert therapist_client.get(url).status_code == 200, url
+    page = therapist_client.get(
+        reverse("admin:education_readerquestion_change", args=[question.pk])
+    ).content.decode()
+    assert "robin@example.com" in page  # staff see the address the public never sees
+    assert article.get_absolute_url() in page
