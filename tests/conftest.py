@@ -47,3 +47,29 @@ def therapist_client(client, therapist):
 def front_desk_client(client, front_desk):
     client.force_login(front_desk)
     return client
+
+
+# --- booking (clinic) ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def deep60(db):
+    from tests.clinic.booking_support import make_service
+
+    return make_service("deep-tissue-60", minutes=60, buffer=15, name="Deep tissue 60")
+
+
+@pytest.fixture
+def alex(db):
+    """A therapist working 9:00-17:00 every day of the week (clinic time)."""
+    from tests.clinic.booking_support import make_therapist
+
+    return make_therapist("alex", display_name="Alex Morgan")
+
+
+@pytest.fixture
+def sam(db):
+    """A second therapist, working 12:00-20:00 every day."""
+    from tests.clinic.booking_support import make_therapist
+
+    return make_therapist("sam", hours=((12, 0, 20, 0),), display_name="Sam Rivera")
