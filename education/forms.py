@@ -23,7 +23,7 @@ class ReaderQuestionForm(forms.ModelForm):
         error_messages={
             "required": _("Write your question."),
             "max_length": _(
-                "Your question is %(show_value)d characters long; the limit is %(limit_value)d. "
+                "Your question is %(show_value)d characters long; the limit is 2,000. "
                 "Please shorten it."
             ),
         },

@@ -6,6 +6,7 @@ saved. When full text finds nothing, titles that look like the query (pg_trgm wo
 served by a GIN trigram index) are offered instead, so "sholder" still finds "shoulder".
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
@@ -17,6 +18,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import F, QuerySet, TextField, Value
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -49,13 +51,29 @@ def clean_query(text: str | None) -> str:
     return " ".join((text or "").replace(MARK_START, "").replace(MARK_END, "").split())
 
 
+def _rank(query: SearchQuery, text: str) -> SearchRank | CombinedExpression:
+    """Rank by the whole query, plus each word on its own.
+
+    ts_rank on an AND query mostly rewards words that stand close together, so a body saying
+    "doorway stretch" would beat an article titled "stretches" that explains the doorway
+    stretch. Adding the rank of the words taken one by one (an OR query) brings the weights
+    back: a title hit (A) counts far more than a summary (B) or body (C) mention.
+    """
+    rank = SearchRank(F("search_vector"), query)
+    words = [word for word in re.findall(r"\w+", text) if word.lower() != "or"]
+    if len(words) < 2:
+        return rank
+    each_word = SearchQuery(" or ".join(words), search_type="websearch", config=CONFIG)
+    return rank + SearchRank(F("search_vector"), each_word)
+
+
 def full_text(text: str, articles: QuerySet[Article]) -> QuerySet[Article]:
     """Articles matching the query, best first, each with a `headline` snippet (marked)."""
     query = SearchQuery(text, search_type="websearch", config=CONFIG)
     return (
         articles.filter(search_vector=query)
         .annotate(
-            rank=SearchRank(F("search_vector"), query),
+            rank=_rank(query, text),
             headline=SearchHeadline(
                 Concat("summary", Value("\n"), "body_text", output_field=TextField()),
                 query,

@@ -69,7 +69,7 @@ def test_too_long_question_is_kept_and_explained(client, make_article):
     response = post(client, make_article(), question=long_text)
     assert_rejected(
         response,
-        f"Your question is {len(long_text.strip())} characters long; the limit is 2000.",
+        f"Your question is {len(long_text.strip())} characters long; the limit is 2,000.",
         kept=long_text.strip(),
         field="question",
     )

@@ -144,3 +144,21 @@ def test_the_search_vector_is_stored_and_the_query_uses_it(make_article):
     sql = queries.captured_queries[-1]["sql"]
     assert '"search_vector" @@' in sql
     assert "to_tsvector" not in sql
+
+
+def test_an_article_titled_for_a_word_beats_a_body_that_pairs_the_words(client, make_article):
+    make_article(
+        "Muscle balance",
+        body=FILLER + "For the chest, try the doorway stretch. " + FILLER,
+    )
+    make_article(
+        "At-home stretches",
+        body=FILLER + "Stand in a doorway. " + FILLER * 3 + "Hold it.",
+    )
+
+    html = results(client, "doorway stretch")
+
+    assert titles_in_order(html, "Muscle balance", "At-home stretches") == [
+        "At-home stretches",
+        "Muscle balance",
+    ]
