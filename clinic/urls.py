@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from clinic import views
+from clinic import booking_views, views
 from education.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -17,6 +17,13 @@ urlpatterns = [
     ),
     path("articles/", include("education.urls")),
     path("intake/", include("intake.urls")),
+    path("book/", booking_views.book, name="booking_start"),
+    path("book/sent/", booking_views.sent, name="booking_sent"),
+    re_path(
+        r"^book/(?P<reference>UNK-[2-9A-HJKMNP-TV-Z]{5})/$",
+        booking_views.manage,
+        name="booking_manage",
+    ),
     path("admin/", admin.site.urls),
 ]
 
