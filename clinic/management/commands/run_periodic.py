@@ -1,0 +1,34 @@
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from clinic import booking
+
+
+class Command(BaseCommand):
+    help = (
+        "Periodic booking work: queue reminders for sessions in the next 24 hours and expire "
+        "requests nobody answered in time. Idempotent and safe to run from several places at "
+        "once; --loop SECONDS repeats it (compose's scheduler service)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--loop",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="Run again every SECONDS seconds until stopped (default: run once).",
+        )
+
+    def handle(self, *args, loop: int = 0, **options):
+        while True:
+            reminders = booking.send_due_reminders()
+            expired = booking.expire_stale_requests()
+            if reminders or expired or options["verbosity"] > 1:
+                self.stdout.write(f"Reminders queued: {reminders}. Requests expired: {expired}.")
+            if loop <= 0:
+                return
+            time.sleep(loop)
+            close_old_connections()  # as between requests: drop a broken or expired connection
