@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "clinic.request_log.request_log",
     "django.middleware.security.SecurityMiddleware",
     "clinic.middleware.permissions_policy",
+    # Compresses HTML (with BREACH padding); static files come compressed from WhiteNoise.
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

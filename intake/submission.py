@@ -11,7 +11,7 @@ from intake.triage import RULES_VERSION, assess
 
 def submit(answers: dict, contact: dict) -> Intake:
     """Store the answers exactly as given (every question key, null where not shown), with the
-    triage result and the client's consent, and enqueue the emails once it is committed."""
+    triage result and the client's consent, and enqueue the emails."""
     answers = {key: answers.get(key) for key in QUESTIONS}
     result = assess(answers)
     with transaction.atomic():
@@ -33,7 +33,9 @@ def submit(answers: dict, contact: dict) -> Intake:
             consent_name=contact["signature"],
             consented_at=timezone.now(),
         )
-        transaction.on_commit(lambda: tasks.send_receipt.enqueue(intake.pk))
+        # Enqueued in the same transaction: a rolled-back intake sends nothing, and a
+        # committed one is never forgotten (the task rows commit with it).
+        tasks.send_receipt.enqueue(intake.pk)
         if intake.needs_attention:
-            transaction.on_commit(lambda: tasks.notify_clinic.enqueue(intake.pk))
+            tasks.notify_clinic.enqueue(intake.pk)
     return intake

@@ -88,5 +88,5 @@ def test_healthz_503_when_database_unreachable(client, monkeypatch):
 
 def test_robots_txt_points_to_sitemap_and_hides_private_pages(client):
     text = client.get("/robots.txt").content.decode()
-    assert "Disallow: /admin/" in text and "Disallow: /intake/" in text
+    assert "Disallow: /admin/" in text and "Disallow: /intake/result/" in text
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
