@@ -13,6 +13,20 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     THERAPISTS: [
         "clinic.view_clinicsettings",
         # booking: therapists, services, hours, time off, booking requests
+        "clinic.view_therapist",
+        "clinic.change_therapist",
+        "clinic.view_service",
+        "clinic.view_workinghours",
+        "clinic.add_workinghours",
+        "clinic.change_workinghours",
+        "clinic.delete_workinghours",
+        "clinic.view_timeoff",
+        "clinic.add_timeoff",
+        "clinic.change_timeoff",
+        "clinic.delete_timeoff",
+        "clinic.view_bookingrequest",
+        "clinic.change_bookingrequest",
+        "clinic.view_bookingevent",
         # education: articles, topics, reader questions
         "education.add_article",
         "education.change_article",
@@ -35,6 +49,16 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     FRONT_DESK: [
         "clinic.view_clinicsettings",
         # booking: the front desk manages requests but never sees intake answers
+        "clinic.view_therapist",
+        "clinic.view_service",
+        "clinic.view_workinghours",
+        "clinic.view_timeoff",
+        "clinic.add_timeoff",
+        "clinic.change_timeoff",
+        "clinic.delete_timeoff",
+        "clinic.view_bookingrequest",
+        "clinic.change_bookingrequest",
+        "clinic.view_bookingevent",
     ],
 }
 

@@ -12,6 +12,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             demo.seed_staff()
+            demo.seed_booking()
             education_demo.seed()
             intake_demo.seed()
         self.stdout.write(
