@@ -150,6 +150,11 @@ else:
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Public forms: proxies in front of the site (to find the client's address for rate limits),
+# and the shortest time in which a person can fill a form.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+FORM_MIN_FILL_SECONDS = env_int("FORM_MIN_FILL_SECONDS", 3)
+
 # How long submitted intakes are kept (a clinic's records rule), shown to clients at consent.
 INTAKE_RETENTION_YEARS = env_int("INTAKE_RETENTION_YEARS", 7)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clinic.form_guard import GuardedForm
 from education.models import ReaderQuestion
 
 QUESTION_MAX_LENGTH = 2000
@@ -14,7 +15,7 @@ class QuestionField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
-class ReaderQuestionForm(forms.ModelForm):
+class ReaderQuestionForm(GuardedForm, forms.ModelForm):
     question = QuestionField(
         label=_("Your question"),
         max_length=QUESTION_MAX_LENGTH,
@@ -28,13 +29,6 @@ class ReaderQuestionForm(forms.ModelForm):
             ),
         },
     )
-    # A honeypot: hidden from people (see _education.scss) and from screen readers; bots fill it.
-    website = forms.CharField(
-        label=_("Leave this empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-
     class Meta:
         model = ReaderQuestion
         fields = ["name", "email", "question", "wants_email"]
@@ -62,18 +56,6 @@ class ReaderQuestionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for name in ("name", "email", "question", "wants_email"):
             css = "form-check-input" if name == "wants_email" else "form-control"
-            field.widget.attrs["class"] = css
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("website"):
-            raise forms.ValidationError(
-                _(
-                    "This looked like an automated message, so it was not sent. If you are a "
-                    "person, please empty the field labelled “Leave this empty” and send again."
-                ),
-                code="honeypot",
-            )
-        return cleaned
+            self.fields[name].widget.attrs["class"] = css

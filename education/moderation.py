@@ -15,10 +15,6 @@ from django.utils import timezone
 
 from education.models import Article, ReaderQuestion
 
-RATE_LIMIT_SCOPE = "reader-question"
-RATE_LIMIT_COUNT = 3
-RATE_LIMIT_WINDOW_SECONDS = 10 * 60
-
 
 def submit(
     article: Article, *, name: str, email: str, question: str, wants_email: bool, language: str

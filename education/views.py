@@ -10,7 +10,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from education import moderation, ratelimit, search, seo
+from clinic import ratelimit
+from education import moderation, search, seo
 from education.forms import ReaderQuestionForm
 from education.models import Article, ReaderQuestion, Topic
 
@@ -84,45 +85,39 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     article = get_object_or_404(visible.prefetch_related("topics", "citations"), slug=slug)
     is_public = article.is_public(now)
 
-    form = ReaderQuestionForm()
+    form, wait = ReaderQuestionForm(), None
     if request.method == "POST":
         if not is_public:
             raise Http404(_("Questions can be asked once the article is published."))
         form = ReaderQuestionForm(request.POST)
-        if form.is_valid():
-            address = request.META.get("REMOTE_ADDR", "")
-            if ratelimit.is_limited(
-                moderation.RATE_LIMIT_SCOPE, address, limit=moderation.RATE_LIMIT_COUNT
-            ):
-                form.add_error(
-                    None,
-                    _(
-                        "You have sent several questions in the last few minutes. Please wait "
-                        "ten minutes and send this one again; your text is kept below."
-                    ),
+        wait = ratelimit.retry_after(ratelimit.READER_QUESTIONS, request)
+        if form.is_valid() and wait is not None:
+            form.add_error(
+                None,
+                _(
+                    "You have sent several questions in the last few minutes. Please wait "
+                    "%(minutes)s minutes and send this one again; your text is kept below."
                 )
-            else:
-                moderation.submit(
-                    article,
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    question=form.cleaned_data["question"],
-                    wants_email=form.cleaned_data["wants_email"],
-                    language=request.LANGUAGE_CODE,
-                )
-                ratelimit.record(
-                    moderation.RATE_LIMIT_SCOPE,
-                    address,
-                    window_seconds=moderation.RATE_LIMIT_WINDOW_SECONDS,
-                )
-                messages.success(
-                    request,
-                    _(
-                        "Thank you: your question was sent. It will appear under the article "
-                        "once a therapist has answered it."
-                    ),
-                )
-                return redirect(article)
+                % {"minutes": ratelimit.wait_text(wait)},
+            )
+        elif form.is_valid():
+            moderation.submit(
+                article,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                question=form.cleaned_data["question"],
+                wants_email=form.cleaned_data["wants_email"],
+                language=request.LANGUAGE_CODE,
+            )
+            ratelimit.record(ratelimit.READER_QUESTIONS, request)
+            messages.success(
+                request,
+                _(
+                    "Thank you: your question was sent. It will appear under the article "
+                    "once a therapist has answered it."
+                ),
+            )
+            return redirect(article)
 
     questions = (
         article.questions.filter(status=ReaderQuestion.Status.APPROVED)
@@ -144,6 +139,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         },
         status=400 if form.is_bound else 200,
     )
+    if form.is_bound and wait is not None:
+        ratelimit.refuse(response, wait)
     if not is_public:
         response["X-Robots-Tag"] = "noindex"
         response["Cache-Control"] = "private, no-store"

@@ -2,7 +2,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 
-from education import moderation, ratelimit
+from education import moderation
 from education.models import ReaderQuestion
 from education.tasks import email_asker_answered
 
@@ -59,12 +59,3 @@ def test_the_email_task_checks_again_before_sending(make_article, make_question,
 def test_the_email_task_ignores_a_deleted_question():
     email_asker_answered.call(987654)
     assert mail.outbox == []
-
-
-def test_rate_limit_counts_per_address_and_window():
-    for _ in range(3):
-        assert not ratelimit.is_limited("test", "1.2.3.4", limit=3)
-        ratelimit.record("test", "1.2.3.4", window_seconds=600)
-    assert ratelimit.is_limited("test", "1.2.3.4", limit=3)
-    assert not ratelimit.is_limited("test", "5.6.7.8", limit=3)
-    assert not ratelimit.is_limited("other-scope", "1.2.3.4", limit=3)

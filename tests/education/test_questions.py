@@ -1,6 +1,9 @@
+import time
+
 import pytest
 from django.core import mail
 
+from clinic.form_guard import stamp
 from education.models import ReaderQuestion
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +18,7 @@ GOOD = {
 
 
 def post(client, article, address="203.0.113.7", **changes):
-    data = {**GOOD, **changes}
+    data = {"started": stamp(time.time() - 60), **GOOD, **changes}
     return client.post(article.get_absolute_url(), data, REMOTE_ADDR=address)
 
 
@@ -99,6 +102,16 @@ def test_filled_honeypot_is_refused_with_an_explanation(client, make_article):
     )
 
 
+def test_a_form_sent_faster_than_a_person_could_is_refused(client, make_article):
+    response = post(client, make_article(), started=stamp())
+    assert_rejected(response, "sent faster than we expected from a person", GOOD["question"])
+
+
+def test_a_forged_start_time_is_refused(client, make_article):
+    response = post(client, make_article(), started="1700000000")
+    assert_rejected(response, "sent faster than we expected from a person", GOOD["question"])
+
+
 def test_rate_limit_three_questions_per_ten_minutes_per_address(client, make_article):
     article = make_article()
     for number in range(3):
@@ -107,8 +120,9 @@ def test_rate_limit_three_questions_per_ten_minutes_per_address(client, make_art
     response = post(client, article, question="A fourth question?")
 
     html = response.content.decode()
-    assert response.status_code == 400
-    assert "Please wait ten minutes" in html and "A fourth question?" in html
+    assert response.status_code == 429
+    assert 540 <= int(response["Retry-After"]) <= 600
+    assert "Please wait 10 minutes" in html and "A fourth question?" in html
     assert ReaderQuestion.objects.count() == 3
     # another address is not affected
     assert post(client, article, address="198.51.100.2").status_code == 302
