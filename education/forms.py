@@ -29,6 +29,7 @@ class ReaderQuestionForm(GuardedForm, forms.ModelForm):
             ),
         },
     )
+
     class Meta:
         model = ReaderQuestion
         fields = ["name", "email", "question", "wants_email"]
