@@ -34,12 +34,12 @@ class GuardedForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("website"):
-            raise forms.ValidationError(
+            self.add_error(
+                None,
                 _(
                     "This looked like an automated message, so it was not sent. If you are a "
                     "person, please empty the field labelled “Leave this empty” and send again."
                 ),
-                code="honeypot",
             )
         try:
             started = signing.loads(cleaned.get("started") or "", salt=SALT, max_age=86400)
@@ -48,11 +48,11 @@ class GuardedForm(forms.Form):
         if started is None or time.time() - started < settings.FORM_MIN_FILL_SECONDS:
             self.data = self.data.copy()
             self.data[self.add_prefix("started")] = stamp()
-            raise forms.ValidationError(
+            self.add_error(
+                None,
                 _(
                     "That was sent faster than we expected from a person, or the page was open "
                     "for more than a day. Please check your answers and send again."
                 ),
-                code="too_fast",
             )
         return cleaned

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from clinic.form_guard import GuardedForm
 from intake.models import Intake
 from intake.questions import Question, Section
 
@@ -106,7 +107,7 @@ class SectionForm(DescribedForm):
         }
 
 
-class ContactForm(DescribedForm):
+class ContactForm(GuardedForm, DescribedForm):
     name = forms.CharField(
         label=_("Your full name"),
         max_length=120,

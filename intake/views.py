@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from clinic import ratelimit
 from intake import articles, session, steps
 from intake.forms import ContactForm, SectionForm
 from intake.submission import submit
@@ -83,7 +84,19 @@ def intake_form(request):
         session.save_progress(request, progress)
         return HttpResponseRedirect(_step_url(number + 1))
 
+    wait = ratelimit.retry_after(ratelimit.INTAKES, request)
+    if wait is not None:
+        form.add_error(
+            None,
+            _(
+                "Several pre-visit checks were sent from this connection in the last hour. Your "
+                "answers are kept: please send again in %(minutes)s minutes, or call us."
+            )
+            % {"minutes": ratelimit.wait_text(wait)},
+        )
+        return ratelimit.refuse(_render_step(request, step, form), wait)
     intake = submit(progress.get("answers", {}), form.cleaned_data)
+    ratelimit.record(ratelimit.INTAKES, request)
     session.remember_result(request, intake)
     return redirect("intake:result")
 

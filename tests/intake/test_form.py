@@ -2,10 +2,11 @@ import re
 
 import pytest
 
+from clinic.form_guard import stamp
 from intake.models import Intake
 from intake.steps import LAST
 from tests.intake.answers import BENIGN, benign
-from tests.intake.helpers import CONTACT, fill_intake, step_data
+from tests.intake.helpers import CONTACT, fill_intake, human, step_data
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +155,7 @@ def test_steps_cannot_be_skipped(client):
 
 def test_contact_step_checks_email_phone_consent_and_signature(client):
     fill_intake(client, contact={})  # walk to the last step without submitting it
-    bad = {**CONTACT, "action": "next", "email": "rosa@", "phone": "call me", "signature": "R Q"}
+    bad = {**CONTACT, **human(), "action": "next", "email": "rosa@", "phone": "call me", "signature": "R Q"}
     del bad["agrees_to_storage"]
     html = client.post(f"/intake/?step={LAST}", bad).content.decode()
     assert "Enter an email address like name@example.com." in html
@@ -199,3 +200,33 @@ def test_no_answer_in_any_url(client):
         assert client.post(f"/intake/?step={number}", step_data(number, BENIGN))[
             "Location"
         ].startswith("/intake/")
+
+
+def test_too_fast_last_step_is_refused_and_keeps_everything(client):
+    fill_intake(client, contact={})
+    data = {**CONTACT, "action": "next", "started": stamp(), "website": ""}
+    response = client.post(f"/intake/?step={LAST}", data)
+    assert response.status_code == 200
+    assert "sent faster than we expected from a person" in response.content.decode()
+    assert 'value="rosa@example.com"' in response.content.decode()
+    assert not Intake.objects.exists()
+
+
+def test_honeypot_on_the_last_step(client):
+    fill_intake(client, contact={})
+    data = {**CONTACT, **human(), "action": "next", "website": "http://spam.example"}
+    assert "automated message" in client.post(f"/intake/?step={LAST}", data).content.decode()
+    assert not Intake.objects.exists()
+
+
+def test_rate_limit_per_address_keeps_the_answers(client):
+    from django.test import Client
+
+    for _ in range(5):
+        fill_intake(Client())
+    response = fill_intake(client)
+    assert response.status_code == 429
+    assert 3500 < int(response["Retry-After"]) <= 3600
+    assert "Your answers are kept" in response.content.decode()
+    assert Intake.objects.count() == 5
+    assert client.session["intake_progress"]["answers"]["age_years"] == 35
