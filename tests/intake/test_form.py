@@ -155,7 +155,14 @@ def test_steps_cannot_be_skipped(client):
 
 def test_contact_step_checks_email_phone_consent_and_signature(client):
     fill_intake(client, contact={})  # walk to the last step without submitting it
-    bad = {**CONTACT, **human(), "action": "next", "email": "rosa@", "phone": "call me", "signature": "R Q"}
+    bad = {
+        **CONTACT,
+        **human(),
+        "action": "next",
+        "email": "rosa@",
+        "phone": "call me",
+        "signature": "R Q",
+    }
     del bad["agrees_to_storage"]
     html = client.post(f"/intake/?step={LAST}", bad).content.decode()
     assert "Enter an email address like name@example.com." in html
