@@ -195,7 +195,7 @@ TRANSITIONS: dict[str, Transition] = {
         danger=True,
     ),
     "cancel": Transition(
-        label=_("Cancel"),
+        label=_("Cancel the booking"),
         form=booking_forms.OptionalReasonForm,
         run=lambda obj, user, data: booking.cancel_by_clinic(obj, by=user, reason=data["reason"]),
         allowed=booking.ALLOWED_FROM["cancel_by_clinic"],
@@ -231,7 +231,6 @@ class BookingRequestAdmin(admin.ModelAdmin):
         "therapist_shown",
         "status_badge",
         "intake_badge",
-        "created_at",
     ]
     list_filter = [NeedsActionFilter, "status", "therapist", "requested_therapist", "service"]
     date_hierarchy = "requested_start"
@@ -300,7 +299,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("time"), ordering="requested_start")
     def when(self, obj):
-        return date_format(timezone.localtime(obj.shown_start), "D j M Y, H:i")
+        return date_format(timezone.localtime(obj.shown_start), "D j M, H:i")
 
     @admin.display(description=_("therapist"))
     def therapist_shown(self, obj):
@@ -326,7 +325,8 @@ class BookingRequestAdmin(admin.ModelAdmin):
                 badge,
                 _("emergency questions unanswered"),
             )
-        badge = format_html("{} {}", badge, intake.get_review_status_display())
+        if intake.review_status != intake.ReviewStatus.NEW:
+            badge = format_html("{} ({})", badge, intake.get_review_status_display())
         if getattr(obj, "can_view_intake", False):
             return format_html('<a href="{}">{}</a>', intake.get_admin_url(), badge)
         return badge

@@ -169,7 +169,7 @@ class TimeChoiceForm(forms.Form):
 
 
 class ConfirmForm(TimeChoiceForm, StaffNoteForm):
-    pass
+    field_order = ["therapist", "start", "note"]
 
 
 class ProposeForm(TimeChoiceForm):
