@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from clinic import availability, booking
+from clinic import availability, booking, ratelimit
 from clinic.forms import (
     ANY_THERAPIST,
     BookingForm,
@@ -150,6 +150,7 @@ def book(request):
             timezone.localtime(drafted_start, rules.zone).date() if drafted_start else None
         )
 
+    refused_for = None
     if request.method == "POST" and form.is_valid():
         start = form.cleaned_data["start"]
         if gate.state == "none":
@@ -171,6 +172,16 @@ def book(request):
                     ),
                 )
                 return redirect("/intake/")
+        elif (wait := ratelimit.retry_after(ratelimit.BOOKINGS, request)) is not None:
+            form.add_error(
+                None,
+                _(
+                    "Several booking requests were sent from this connection in the last hour. "
+                    "Your choices are kept: please send again in %(minutes)s minutes, or call us."
+                )
+                % {"minutes": ratelimit.wait_text(wait)},
+            )
+            refused_for = wait
         else:
             try:
                 created = booking.submit(
@@ -189,6 +200,7 @@ def book(request):
                 field = "start" if error.code.startswith("slot_") else None
                 form.add_error(field, error.message)
             else:
+                ratelimit.record(ratelimit.BOOKINGS, request)
                 request.session.pop(DRAFT_KEY, None)
                 request.session[SUBMITTED_KEY] = created.reference
                 return redirect("booking_sent")
@@ -275,7 +287,8 @@ def book(request):
             },
         ),
     }
-    return render(request, "clinic/booking_times.html", context)
+    response = render(request, "clinic/booking_times.html", context)
+    return ratelimit.refuse(response, refused_for) if refused_for else response
 
 
 @never_cache

@@ -8,6 +8,7 @@ from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils.translation import gettext_lazy as _
 
 from clinic.availability import parse_slot_value
+from clinic.form_guard import GuardedForm
 from clinic.models import Service, Therapist
 
 ANY_THERAPIST = "any"
@@ -128,8 +129,9 @@ class ChooseTimeForm(forms.Form):
     start = TimeField(label=_("Time"))
 
 
-class BookingForm(ContactFields, ChooseTimeForm):
-    """Step two with an intake: the time, contact details and a note."""
+class BookingForm(GuardedForm, ContactFields, ChooseTimeForm):
+    """Step two with an intake: the time, contact details and a note (with the spam guards
+    of every public form that sends email)."""
 
     field_order = ["start", "client_name", "email", "phone", "note"]
 

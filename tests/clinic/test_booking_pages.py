@@ -2,11 +2,13 @@
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.core import mail
 
 from clinic.availability import slot_value
+from clinic.form_guard import stamp
 from clinic.models import BookingRequest, BookingStatus
 from tests.clinic.booking_support import (
     SECRET_NOTE,
@@ -38,6 +40,7 @@ def request_data(when=START, **changes):
         "email": "ana@example.com",
         "phone": "(555) 010-0199",
         "note": "Firm pressure please",
+        "started": stamp(time.time() - 30),  # the spam guard: a person took a while
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
@@ -259,6 +262,28 @@ def test_the_note_is_kept_with_the_request_but_never_emailed(client, ready):
     assert BookingRequest.objects.get().note == SECRET_NOTE
     assert len(mail.outbox) == 2
     assert all(SECRET_NOTE not in message.body for message in mail.outbox)
+
+
+def test_spam_guards_refuse_a_bot_and_keep_a_persons_answers(client, ready):
+    html = post_with_intake(client, website="http://spam.example").content.decode()
+    assert "This looked like an automated message" in html
+    html = post_with_intake(client, started=stamp(time.time())).content.decode()
+    assert "faster than we expected from a person" in html
+    assert 'value="ana@example.com"' in html
+    assert not BookingRequest.objects.exists()
+
+
+def test_too_many_requests_from_one_address(client, ready):
+    remember_intake(client, make_intake())
+    for minutes in range(5):
+        response = client.post("/book/", request_data(START + dt.timedelta(minutes=15 * minutes)))
+        assert response.status_code == 302
+    response = client.post("/book/", request_data(START + dt.timedelta(hours=2)))
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert "Several booking requests were sent from this connection" in html
+    assert 'value="ana@example.com"' in html
+    assert BookingRequest.objects.count() == 5
 
 
 # --- query counts ---------------------------------------------------------------------------------------
