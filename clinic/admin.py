@@ -460,8 +460,13 @@ class BookingRequestAdmin(admin.ModelAdmin):
             .select_related("service", "therapist")
             .order_by("start")
         )
+        therapists = Therapist.objects.filter(active=True)
+        only = request.GET.get("therapist")
+        if only:
+            therapists = therapists.filter(slug=only)
+            bookings = bookings.filter(therapist__slug=only)
         by_therapist: dict[int, dict] = {}
-        for therapist in Therapist.objects.filter(active=True):
+        for therapist in therapists:
             by_therapist[therapist.pk] = {"therapist": therapist, "days": {}}
         for item in bookings:
             entry = by_therapist.setdefault(
@@ -469,18 +474,23 @@ class BookingRequestAdmin(admin.ModelAdmin):
             )
             local_day = timezone.localtime(item.start, rules.zone).date()
             entry["days"].setdefault(local_day, []).append(item)
+
+        def link(target, target_span=span, therapist=only):
+            params = {"date": target.isoformat(), "span": target_span}
+            if therapist:
+                params["therapist"] = therapist
+            return "?" + urlencode(params)
+
         days = availability.local_days(first, last)
         rows = [
             {
                 "therapist": entry["therapist"],
+                "own_url": link(day, therapist=entry["therapist"].slug),
                 "days": [(d, entry["days"].get(d, [])) for d in days],
                 "count": sum(len(v) for v in entry["days"].values()),
             }
             for entry in by_therapist.values()
         ]
-
-        def link(target, target_span=span):
-            return "?" + urlencode({"date": target.isoformat(), "span": target_span})
 
         context = {
             **self.admin_site.each_context(request),
@@ -496,5 +506,6 @@ class BookingRequestAdmin(admin.ModelAdmin):
             "today_url": link(today),
             "day_url": link(day, "day"),
             "week_url": link(day, "week"),
+            "everyone_url": link(day, therapist="") if only else None,
         }
         return TemplateResponse(request, "admin/clinic/bookingrequest/schedule.html", context)

@@ -66,6 +66,7 @@ def intake_gate(request) -> Gate:
 
 
 def _language(request) -> str:
+    """The language of this page view (emails follow the intake's preferred one first)."""
     code = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
@@ -193,7 +194,7 @@ def book(request):
                     phone=form.cleaned_data["phone"],
                     note=form.cleaned_data["note"],
                     intake=gate.intake,
-                    language=_language(request),
+                    language=gate.intake.language or _language(request),
                     now=now,
                 )
             except booking.BookingError as error:

@@ -242,6 +242,11 @@ def test_schedule_for_a_day_and_a_week(tess, deep60, alex, sam):
         "/admin/clinic/bookingrequest/schedule/", {"date": day, "span": "week"}
     ).content.decode()
     assert first.reference in html and second.reference in html
+    html = tess.get(
+        "/admin/clinic/bookingrequest/schedule/", {"date": day, "span": "week", "therapist": "sam"}
+    ).content.decode()
+    assert second.reference in html and first.reference not in html
+    assert "Alex Morgan" not in html and "All therapists" in html
 
 
 def test_therapists_services_hours_and_time_off_are_managed_in_the_admin(
@@ -271,7 +276,7 @@ def test_changelist_queries_stay_bounded_with_500_requests(
 ):
     many_requests(500, deep60, alex, sam)
     tess.get("/admin/clinic/bookingrequest/")
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = tess.get("/admin/clinic/bookingrequest/")
     assert response.status_code == 200
     assert BookingRequest.objects.count() == 500

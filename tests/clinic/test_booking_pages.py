@@ -10,6 +10,7 @@ from django.core import mail
 from clinic.availability import slot_value
 from clinic.form_guard import stamp
 from clinic.models import BookingRequest, BookingStatus
+from intake.models import Intake
 from tests.clinic.booking_support import (
     SECRET_NOTE,
     in_days,
@@ -200,6 +201,14 @@ def test_each_level_gives_its_request(client, ready, level, flags, status, page_
         assert "A therapist reads your pre-visit check" in html
     else:
         assert "A therapist reads your pre-visit check" not in html
+
+
+def test_emails_follow_the_language_chosen_in_the_intake(client, ready):
+    intake = make_intake()
+    Intake.objects.filter(pk=intake.pk).update(language="es")
+    remember_intake(client, intake)
+    client.post("/book/", request_data())
+    assert BookingRequest.objects.get().language == "es"
 
 
 def test_sent_page_without_a_request_goes_back_to_the_start(client, ready):
