@@ -76,7 +76,8 @@ def test_receipt(deep60, alex):
 def test_receipt_when_a_therapist_must_clear_it_first(deep60, alex):
     submitted(deep60, alex, level="MEDICAL")
     body = only().body
-    assert "A therapist will review it before we can confirm" in body
+    assert "A therapist will read your pre-visit check before we can confirm" in body
+    assert "doctor" not in body  # the result itself stays out of email
 
 
 def test_clinic_notice(deep60, alex):
@@ -84,7 +85,7 @@ def test_clinic_notice(deep60, alex):
     message = only("hello@clinic.example")
     assert message.subject == f"New booking request {request.reference}"
     assert "Ana Client sent a booking request." in message.body
-    assert "Status: Awaiting clearance" in message.body
+    assert "clearance" not in message.body.lower()  # what the intake said stays in the admin
     admin_url = f"http://127.0.0.1:8000/admin/clinic/bookingrequest/{request.pk}/change/"
     assert admin_url in message.body
 
