@@ -12,7 +12,7 @@ export DEBUG ?= 1
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/unknot
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run serve test e2e lint format install assets db worker bench lock clean
+.PHONY: help run serve test e2e lint format install assets db worker bench lock clean demo-code
 
 help:
 	@echo "make run    install, prepare the database, load demo content, serve on 127.0.0.1:8000"
@@ -68,6 +68,8 @@ run: install assets db
 	@echo ""
 	@echo "  Site:   http://127.0.0.1:8000/"
 	@echo "  Admin:  http://127.0.0.1:8000/admin/   (demo therapist: therapist / knots-demo-2026)"
+	@echo "          second step: the code from 'make demo-code', or an authenticator app with"
+	@echo "          the key GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
 	@echo "  Emails are printed here. Background tasks run with: make worker"
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -102,6 +104,9 @@ serve: install assets db
 	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
 	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
 	  $(VENV)/bin/gunicorn clinic.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+
+demo-code: install
+	@$(PY) manage.py demo_code
 
 worker: install db
 	$(PY) manage.py db_worker

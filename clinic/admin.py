@@ -28,10 +28,6 @@ from clinic.models import (
     WorkingHours,
 )
 
-admin.site.site_header = _("Unknot back office")
-admin.site.site_title = _("Unknot back office")
-admin.site.index_title = _("Clinic administration")
-
 
 @admin.register(ClinicSettings)
 class ClinicSettingsAdmin(admin.ModelAdmin):

@@ -7,12 +7,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import ClinicSettings, Service, Therapist, WorkingHours
 from clinic.roles import THERAPISTS, sync_groups
 
 DEMO_USERNAME = "therapist"
 DEMO_PASSWORD = "knots-demo-2026"
+# The demo therapist's authenticator key (published: DEBUG only). Base32 for an app:
+# GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
 
 def seed_staff() -> None:
@@ -37,6 +42,14 @@ def seed_staff() -> None:
     user.is_staff = True
     user.save()
     user.groups.add(groups[THERAPISTS])
+    TOTPDevice.objects.get_or_create(
+        user=user, name="Demo authenticator", defaults={"key": DEMO_TOTP_KEY, "confirmed": True}
+    )
+
+
+def demo_code() -> str:
+    """The demo therapist's current 6-digit code, as an authenticator app would show it."""
+    return f"{TOTP(bytes.fromhex(DEMO_TOTP_KEY)).token():06d}"
 
 
 DEMO_SERVICES = [

@@ -5,6 +5,7 @@ Every variable is documented in .env.example and README.md. Development values c
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -70,7 +71,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clinic.admin_site.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +83,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "clinic",
     "intake",
     "education",
@@ -100,9 +105,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.staff_access.staff_idle_timeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinic.middleware.clinic_time_zone",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -196,6 +204,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Staff accounts: the back office's address, a second factor for everyone (django-otp),
+# sign-in paused after repeated wrong passwords (django-axes), and idle sessions ended.
+ADMIN_URL = env("ADMIN_URL", "admin/").strip("/") + "/"
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Unknot back office")
+STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "clinic.staff_access.locked_out"
+AXES_CLIENT_IP_CALLABLE = "clinic.ratelimit.client_ip"
+AXES_RESET_ON_SUCCESS = True
 
 # Language and time. Times are stored in UTC and shown in the clinic's zone; the zone set in
 # the admin (ClinicSettings) wins over TIME_ZONE, which is the default for a new clinic.

@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.roles import FRONT_DESK, THERAPISTS, sync_groups
 
@@ -37,16 +39,24 @@ def front_desk(groups):
     return user
 
 
+def sign_in_with_second_factor(client, user):
+    """A staff session as after a password and an authenticator code (django-otp)."""
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def therapist_client(client, therapist):
-    client.force_login(therapist)
-    return client
+    return sign_in_with_second_factor(client, therapist)
 
 
 @pytest.fixture
 def front_desk_client(client, front_desk):
-    client.force_login(front_desk)
-    return client
+    return sign_in_with_second_factor(client, front_desk)
 
 
 # --- booking (clinic) ----------------------------------------------------------------------------
@@ -73,3 +83,9 @@ def sam(db):
     from tests.clinic.booking_support import make_therapist
 
     return make_therapist("sam", hours=((12, 0, 20, 0),), display_name="Sam Rivera")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's superuser client, signed in with both factors like every staff user."""
+    return sign_in_with_second_factor(client, admin_user)

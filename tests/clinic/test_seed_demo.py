@@ -3,6 +3,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from clinic import demo
+
 pytestmark = pytest.mark.django_db
 
 
@@ -23,10 +25,17 @@ def test_seed_demo_twice_gives_the_same_rows_as_once(settings):
     assert once["auth.Group"] == 2
 
 
-def test_demo_therapist_can_log_in_to_the_admin(settings, client):
+def test_demo_therapist_can_log_in_to_the_admin_with_both_factors(settings, client):
     settings.DEBUG = True
     call_command("seed_demo")
-    assert client.login(username="therapist", password="knots-demo-2026")
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "therapist", "password": "knots-demo-2026"}
+    )
+    assert response.status_code == 302
+    second = client.get("/admin/", follow=True)
+    assert second.redirect_chain[-1][0].startswith("/admin/second-factor/")
+    response = client.post("/admin/second-factor/", {"token": demo.demo_code(), "next": "/admin/"})
+    assert response["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
 
 

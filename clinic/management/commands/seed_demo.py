@@ -18,6 +18,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready. Demo therapist login: {demo.DEMO_USERNAME} / "
-                f"{demo.DEMO_PASSWORD}"
+                f"{demo.DEMO_PASSWORD}\n"
+                "Second step: add the key GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ to an "
+                "authenticator app, or print the current code with `make demo-code`."
             )
         )

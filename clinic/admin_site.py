@@ -1,0 +1,44 @@
+"""The back office: Django's admin, reachable only with a password AND a second factor."""
+
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+
+class ClinicAdminSite(admin.AdminSite):
+    site_header = _("Unknot back office")
+    site_title = _("Unknot back office")
+    index_title = _("Clinic administration")
+
+    def has_permission(self, request):
+        return super().has_permission(request) and request.user.is_verified()
+
+    def login(self, request, extra_context=None):
+        if needs_second_factor(request.user):
+            return redirect(self.second_factor_url(request.GET.get("next", "")))
+        return super().login(request, extra_context)
+
+    def second_factor_url(self, next_url: str = "") -> str:
+        url = reverse(f"{self.name}:second_factor")
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+    def get_urls(self):
+        from clinic import two_factor
+
+        return [
+            path("second-factor/", two_factor.second_factor, name="second_factor"),
+            path("second-factor/backup-codes/", two_factor.backup_codes, name="backup_codes"),
+            *super().get_urls(),
+        ]
+
+
+def needs_second_factor(user) -> bool:
+    """Signed in with a password as active staff, but not yet with a second factor."""
+    return user.is_authenticated and user.is_active and user.is_staff and not user.is_verified()
+
+
+class ClinicAdminConfig(AdminConfig):
+    default_site = "clinic.admin_site.ClinicAdminSite"
