@@ -205,6 +205,7 @@ def test_no_email_carries_health_detail(deep60, alex, staff):
         "See a doctor first",
         "Professional care",
         "Doctor's OK",
+        "Awaiting clearance",
     ]
     for message in mail.outbox:
         text = message.subject + message.body
