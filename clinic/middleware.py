@@ -3,6 +3,7 @@ import zoneinfo
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 from clinic.models import ClinicSettings
 
@@ -34,6 +35,23 @@ def permissions_policy(get_response):
     def middleware(request):
         response = get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+    return middleware
+
+
+PRIVATE_PREFIXES = ("/intake/", "/book/")
+
+
+def private_pages_not_stored(get_response):
+    """Pages with intake or booking details, and everything staff see, are never stored by a
+    browser or a proxy (the back button on a shared computer shows nothing)."""
+
+    def middleware(request):
+        response = get_response(request)
+        if request.user.is_authenticated or request.path.startswith(PRIVATE_PREFIXES):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
         return response
 
     return middleware

@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "clinic.middleware.private_pages_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.staff_access.staff_idle_timeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

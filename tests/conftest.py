@@ -1,10 +1,12 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.roles import FRONT_DESK, THERAPISTS, sync_groups
+from tests.html_checks import inline_code_problems
 
 
 @pytest.fixture(autouse=True)
@@ -89,3 +91,20 @@ def sam(db):
 def admin_client(client, admin_user):
     """pytest-django's superuser client, signed in with both factors like every staff user."""
     return sign_in_with_second_factor(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _every_page_is_csp_clean(monkeypatch):
+    """Parse every HTML response a test client receives and fail on inline script or style,
+    which the Content Security Policy would block in a browser."""
+    original = Client.request
+
+    def checked_request(self, **request):
+        response = original(self, **request)
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith("text/html") and not response.streaming:
+            problems = inline_code_problems(response.content.decode(errors="replace"))
+            assert not problems, f"{request.get('PATH_INFO')}: {problems}"
+        return response
+
+    monkeypatch.setattr(Client, "request", checked_request)
