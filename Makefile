@@ -70,9 +70,12 @@ run: install assets db
 	@echo "  Admin:  http://127.0.0.1:8000/admin/   (demo therapist: therapist / knots-demo-2026)"
 	@echo "          second step: the code from 'make demo-code', or an authenticator app with"
 	@echo "          the key GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
-	@echo "  Emails are printed here. Background tasks run with: make worker"
+	@echo "  Emails are printed here by the task worker, which runs alongside the site."
 	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(PY) manage.py db_worker & \
+	  $(PY) manage.py run_periodic --loop 60 & \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install assets
 	$(VENV)/bin/ruff check .
