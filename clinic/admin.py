@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Value
+from django.db.models import Case, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,17 +16,19 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from clinic import availability, booking
+from clinic import availability, booking, privacy
 from clinic import forms as booking_forms
 from clinic.models import (
     BookingEvent,
     BookingRequest,
     ClinicSettings,
+    DataDeletionRequest,
     Service,
     Therapist,
     TimeOff,
     WorkingHours,
 )
+from clinic.ratelimit import client_ip
 
 
 @admin.register(ClinicSettings)
@@ -505,3 +507,65 @@ class BookingRequestAdmin(admin.ModelAdmin):
             "everyone_url": link(day, therapist="") if only else None,
         }
         return TemplateResponse(request, "admin/clinic/bookingrequest/schedule.html", context)
+
+
+@admin.register(DataDeletionRequest)
+class DataDeletionRequestAdmin(admin.ModelAdmin):
+    """Clients' requests to delete their data: pending first; carry out or refuse."""
+
+    list_display = ["reference", "status", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["decided_by"]
+    search_fields = ["=reference"]
+    ordering = [
+        Case(When(status="pending", then=Value(0)), default=Value(1)).asc(),
+        "-requested_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        deletion = self.get_object(request, unquote(object_id))
+        if deletion is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_permission(request, deletion):
+            raise PermissionDenied
+        note, error = "", None
+        if request.method == "POST":
+            if not self.has_change_permission(request, deletion):
+                raise PermissionDenied
+            note = request.POST.get("note", "")
+            try:
+                if request.POST.get("decision") == "carry_out":
+                    done = privacy.carry_out(
+                        deletion, by=request.user, ip_address=client_ip(request)
+                    )
+                    messages.success(
+                        request,
+                        _("Done: %(intakes)s intakes deleted, %(bookings)s requests anonymised.")
+                        % {"intakes": done.intakes_deleted, "bookings": done.bookings_anonymised},
+                    )
+                else:
+                    privacy.refuse(deletion, by=request.user, note=note)
+                    messages.success(request, _("Refused; the client is told why."))
+            except privacy.PrivacyError as problem:
+                error = str(problem)
+            else:
+                return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": deletion,
+            "title": str(deletion),
+            "deletion": deletion,
+            "holds": privacy.what_is_held(deletion) if deletion.status == "pending" else None,
+            "can_decide": deletion.status == "pending"
+            and self.has_change_permission(request, deletion),
+            "note": note,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/clinic/datadeletionrequest/decide.html", context)

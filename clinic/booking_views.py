@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from clinic import availability, booking, ratelimit
+from clinic import availability, booking, privacy, ratelimit
 from clinic.forms import (
     ANY_THERAPIST,
     BookingForm,
     ChooseServiceForm,
     ChooseTimeForm,
 )
-from clinic.models import BookingRequest, BookingStatus, ClinicSettings
+from clinic.models import BookingRequest, BookingStatus, ClinicSettings, DataDeletionRequest
 from clinic.tokens import manage_path, token_is_valid
 from intake.models import Intake, Level
 from intake.session import current_intake, emergency_rules
@@ -354,6 +354,16 @@ def manage(request, reference: str):
 
     if request.method == "POST":
         action = request.POST.get("action")
+        if action == "delete_my_data":
+            privacy.request_deletion(request_obj)
+            messages.success(
+                request,
+                _(
+                    "We have your request to delete your data. The clinic will carry it out "
+                    "and confirm by email."
+                ),
+            )
+            return HttpResponseRedirect(here)
         if action not in CLIENT_ACTIONS:
             messages.error(request, _("Choose one of the buttons on this page."))
             return HttpResponseRedirect(here)
@@ -383,5 +393,8 @@ def manage(request, reference: str):
             "answer_by": request_obj.status_changed_at + rules.request_expiry,
             "Status": BookingStatus,
             "book_url": reverse("booking_start"),
+            "deletion_pending": request_obj.deletion_requests.filter(
+                status=DataDeletionRequest.Status.PENDING
+            ).exists(),
         },
     )

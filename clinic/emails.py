@@ -17,7 +17,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from clinic.models import BookingEvent, BookingRequest, BookingStatus, ClinicSettings
+from clinic.models import (
+    BookingEvent,
+    BookingRequest,
+    BookingStatus,
+    ClinicSettings,
+    DataDeletionRequest,
+)
 from clinic.tokens import manage_url
 
 
@@ -58,7 +64,9 @@ def _send(
     return message
 
 
-def _to_client(name: str, request: BookingRequest, **extra) -> EmailMessage:
+def _to_client(name: str, request: BookingRequest, **extra) -> EmailMessage | None:
+    if not request.email:  # the client asked us to delete their details
+        return None
     return _send(name, request.email, _context(request, **extra), language=request.language)
 
 
@@ -114,6 +122,27 @@ def reminder(request: BookingRequest) -> EmailMessage:
 
 def expiry(request: BookingRequest) -> EmailMessage:
     return _to_client("expiry", request)
+
+
+def deletion_notice(deletion: DataDeletionRequest) -> EmailMessage:
+    """Tell the clinic a client asked for their data to be deleted: the admin link only."""
+    rules = ClinicSettings.load()
+    admin_url = settings.SITE_URL + reverse(
+        "admin:clinic_datadeletionrequest_change", args=[deletion.pk]
+    )
+    context = {"clinic": rules, "admin_url": admin_url, "deletion": deletion}
+    return _send("deletion_notice", rules.email, context, language=settings.LANGUAGE_CODE)
+
+
+def deletion_done(email: str, reference: str, language: str) -> EmailMessage:
+    """Tell the client their data is gone (the address is passed in: it is no longer stored)."""
+    context = {"clinic": ClinicSettings.load(), "reference": reference}
+    return _send("deletion_done", email, context, language=language)
+
+
+def deletion_refused(deletion: DataDeletionRequest) -> EmailMessage:
+    context = {"clinic": ClinicSettings.load(), "deletion": deletion}
+    return _send("deletion_refused", deletion.email, context, language=deletion.language)
 
 
 def calendar_file(request: BookingRequest) -> bytes:

@@ -368,7 +368,8 @@ class BookingRequest(models.Model):
     requested_start = models.DateTimeField(_("requested time"))
     intake = models.ForeignKey(
         "intake.Intake",
-        on_delete=models.PROTECT,
+        # A purged or deleted intake leaves the request and its history in place.
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="booking_requests",
@@ -521,3 +522,65 @@ class BookingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} {self.from_status or '·'} → {self.to_status}"
+
+
+class DataDeletionRequest(models.Model):
+    """A client's request, made from their booking link, to delete what the clinic holds about
+    them. Staff decide; carrying it out deletes their intakes (recorded in the intake audit
+    trail), cancels open requests and blanks their contact details on every booking request,
+    whose history stays."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for a decision")
+        CARRIED_OUT = "carried_out", _("Carried out")
+        REFUSED = "refused", _("Refused")
+
+    booking = models.ForeignKey(
+        BookingRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deletion_requests",
+        verbose_name=_("booking request"),
+    )
+    reference = models.CharField(_("booking reference"), max_length=9)
+    email = models.EmailField(
+        _("client's email"), blank=True, help_text=_("Blanked once the request is carried out.")
+    )
+    language = models.CharField(_("language"), max_length=8, default="en")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+    intakes_deleted = models.PositiveIntegerField(_("intakes deleted"), default=0)
+    bookings_anonymised = models.PositiveIntegerField(_("booking requests anonymised"), default=0)
+
+    class Meta:
+        verbose_name = _("data deletion request")
+        verbose_name_plural = _("data deletion requests")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=models.Q(status="pending"),
+                name="one_pending_deletion_per_booking",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending")
+                | models.Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="deletion_decision_has_decider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("Deletion request for %(reference)s") % {"reference": self.reference}

@@ -27,6 +27,9 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "clinic.view_bookingrequest",
         "clinic.change_bookingrequest",
         "clinic.view_bookingevent",
+        # privacy: clients' requests to delete their data
+        "clinic.view_datadeletionrequest",
+        "clinic.change_datadeletionrequest",
         # education: articles, topics, reader questions
         "education.add_article",
         "education.change_article",
@@ -45,6 +48,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
         "intake.view_intake",
         "intake.change_intake",
         "intake.view_intakeaccess",
+        "intake.export_intake",
     ],
     FRONT_DESK: [
         "clinic.view_clinicsettings",

@@ -166,6 +166,8 @@ FORM_MIN_FILL_SECONDS = env_int("FORM_MIN_FILL_SECONDS", 3)
 
 # How long submitted intakes are kept (a clinic's records rule), shown to clients at consent.
 INTAKE_RETENTION_YEARS = env_int("INTAKE_RETENTION_YEARS", 7)
+# Unfinished intake forms are dropped after this many hours without a change.
+INTAKE_PARTIAL_HOURS = env_int("INTAKE_PARTIAL_HOURS", 24)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24)
 
 # Background work: django.tasks with the database backend; the worker is `manage.py db_worker`.
@@ -308,5 +310,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # runserver's own access lines duplicate clinic.requests.
         "django.server": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
     },
 }

@@ -1,12 +1,13 @@
 """Background tasks (django.tasks): the booking emails. Arguments are ids only, so the task
-queue never holds a name, an address or a note. The pipeline (clinic/booking.py) enqueues
-them inside the transaction of the change they report.
+queue never holds a name, an address or a note, with one exception: the last email to a client
+whose data was deleted carries their address, which is nowhere else any more. The pipeline
+(clinic/booking.py) enqueues them inside the transaction of the change they report.
 """
 
 from django.tasks import task
 
 from clinic import emails
-from clinic.models import BookingEvent, BookingRequest, BookingStatus
+from clinic.models import BookingEvent, BookingRequest, BookingStatus, DataDeletionRequest
 
 
 def _load(request_id: int) -> BookingRequest:
@@ -55,3 +56,18 @@ def send_reminder(request_id: int) -> None:
 @task
 def send_expiry(request_id: int) -> None:
     emails.expiry(_load(request_id))
+
+
+@task
+def send_deletion_notice(deletion_id: int) -> None:
+    emails.deletion_notice(DataDeletionRequest.objects.get(pk=deletion_id))
+
+
+@task
+def send_deletion_done(email: str, reference: str, language: str) -> None:
+    emails.deletion_done(email, reference, language)
+
+
+@task
+def send_deletion_refused(deletion_id: int) -> None:
+    emails.deletion_refused(DataDeletionRequest.objects.get(pk=deletion_id))

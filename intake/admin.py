@@ -2,12 +2,13 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Value, When
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from clinic.ratelimit import client_ip
 from intake import presentation, reviewing
 from intake.models import SEVERITY, Intake, IntakeAccess
 from intake.questions import CATALOGUE_VERSION
@@ -85,8 +86,25 @@ class IntakeAdmin(admin.ModelAdmin):
     def get_urls(self):
         return [
             path("rules/", self.admin_site.admin_view(self.rules_view), name="intake_intake_rules"),
+            path(
+                "<path:object_id>/export/",
+                self.admin_site.admin_view(self.export_view),
+                name="intake_intake_export",
+            ),
             *super().get_urls(),
         ]
+
+    def export_view(self, request, object_id):
+        """The intake as a text file, for a therapist allowed to export; recorded."""
+        intake = self.get_object(request, unquote(object_id))
+        if intake is None or not request.user.has_perm("intake.export_intake"):
+            raise PermissionDenied
+        reviewing.record_access(
+            intake, request.user, IntakeAccess.Action.EXPORTED, client_ip(request)
+        )
+        response = HttpResponse(presentation.as_text(intake), content_type="text/plain")
+        response["Content-Disposition"] = f'attachment; filename="intake-{intake.pk}.txt"'
+        return response
 
     def rules_view(self, request):
         if not self.has_view_permission(request):
@@ -120,7 +138,7 @@ class IntakeAdmin(admin.ModelAdmin):
             else:
                 return HttpResponseRedirect(request.path)
         else:
-            reviewing.record_access(intake, request.user)
+            reviewing.record_access(intake, request.user, ip_address=client_ip(request))
         return TemplateResponse(
             request,
             "admin/intake/intake/review.html",
@@ -136,7 +154,7 @@ class IntakeAdmin(admin.ModelAdmin):
         if decision not in actions:
             raise reviewing.ReviewError(_("Choose one of the review buttons."))
         decide, done = actions[decision]
-        decide(intake, request.user, note)
+        decide(intake, request.user, note, ip_address=client_ip(request))
         messages.success(request, done)
 
     def _review_context(self, request, intake, note, error):
@@ -162,14 +180,18 @@ class IntakeAdmin(admin.ModelAdmin):
             "error": error,
             "current_rules": intake.rules_version == RULES_VERSION,
             "rules_url": reverse("admin:intake_intake_rules"),
+            "can_export": request.user.has_perm("intake.export_intake"),
         }
 
 
 @admin.register(IntakeAccess)
 class IntakeAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "intake", "user", "action"]
-    list_filter = ["action", "at"]
-    list_select_related = ["intake", "user"]
+    """The audit trail: read-only for everyone, the superuser included."""
+
+    list_display = ["at", "intake_number", "user", "action", "ip_address"]
+    list_filter = ["action", ("user", admin.RelatedOnlyFieldListFilter), "at"]
+    search_fields = ["=intake_number", "user__username", "ip_address"]
+    list_select_related = ["user"]
     date_hierarchy = "at"
 
     def has_add_permission(self, request):

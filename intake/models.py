@@ -90,6 +90,7 @@ class Intake(models.Model):
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
         ordering = ["-created_at"]
+        permissions = [("export_intake", _("Can export an intake's answers"))]
         indexes = [models.Index(fields=["review_status", "level", "-created_at"])]
         constraints = [
             models.CheckConstraint(
@@ -128,30 +129,44 @@ class Intake(models.Model):
 
 
 class IntakeAccess(models.Model):
-    """Who opened or acted on an intake, and when. Written by the admin; never edited."""
+    """The audit trail of intakes: who viewed, decided on, exported or deleted one, when, and
+    from which address. Rows outlive the intake they describe and are never edited."""
 
     class Action(models.TextChoices):
         VIEWED = "viewed", _("Viewed")
         REVIEWED = "reviewed", _("Marked reviewed")
         CLEARED = "cleared", _("Cleared for massage")
         REFERRED = "referred", _("Referred to a doctor")
+        EXPORTED = "exported", _("Exported")
+        DELETED = "deleted", _("Deleted on the client's request")
+        PURGED = "purged", _("Purged after the retention period")
 
     intake = models.ForeignKey(
-        Intake, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("intake")
+        Intake,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="accesses",
+        verbose_name=_("intake"),
     )
+    intake_number = models.PositiveBigIntegerField(_("intake number"), db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("staff member"),
+        help_text=_("Empty for the automatic retention purge."),
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    at = models.DateTimeField(_("when"), auto_now_add=True)
+    ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
-        verbose_name = _("intake access")
-        verbose_name_plural = _("intake accesses")
+        verbose_name = _("intake audit entry")
+        verbose_name_plural = _("intake audit trail")
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+        return f"#{self.intake_number} {self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"

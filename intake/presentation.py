@@ -86,3 +86,28 @@ def findings(intake: Intake, ids, *, cautions: bool = False) -> list[Finding]:
             )
         )
     return out
+
+
+def as_text(intake: Intake) -> str:
+    """The intake as a plain-text document, for a therapist who must pass it on by hand."""
+    lines = [
+        f"{intake} - {intake.name} <{intake.email}> {intake.phone}".rstrip(),
+        f"{_('Submitted')}: {intake.created_at:%Y-%m-%d %H:%M %Z}",
+        f"{_('Level')}: {intake.get_level_display()}"
+        + (
+            f" ({_('see a doctor')}: {intake.see_doctor_within})"
+            if intake.see_doctor_within
+            else ""
+        ),
+        f"{_('Rules fired')}: {', '.join(intake.fired) or '-'}",
+        f"{_('Rules that may apply')}: {', '.join(intake.fired_unknown) or '-'}",
+        f"{_('Cautions')}: {', '.join([*intake.cautions, *intake.cautions_unknown]) or '-'}",
+        f"{_('Review')}: {intake.get_review_status_display()} {intake.review_note}".rstrip(),
+        f"{_('Versions')}: rules {intake.rules_version}, questions {intake.catalogue_version}",
+    ]
+    for section, rows in questionnaire(intake):
+        lines += ["", str(section.title).upper()]
+        for row in rows:
+            mark = " *" if row.triggered_by else ""
+            lines.append(f"- {row.question.text}\n  {row.answer}{mark}")
+    return "\n".join(lines) + "\n"

@@ -11,8 +11,16 @@ class ReviewError(Exception):
     """A review decision that cannot be made; the message is for the therapist."""
 
 
-def record_access(intake: Intake, user, action: str = IntakeAccess.Action.VIEWED) -> IntakeAccess:
-    return IntakeAccess.objects.create(intake=intake, user=user, action=action)
+def record_access(
+    intake: Intake, user, action: str = IntakeAccess.Action.VIEWED, ip_address: str | None = None
+) -> IntakeAccess:
+    return IntakeAccess.objects.create(
+        intake=intake,
+        intake_number=intake.pk,
+        user=user,
+        action=action,
+        ip_address=ip_address or None,
+    )
 
 
 def note_required_to_clear(intake: Intake) -> bool:
@@ -20,7 +28,7 @@ def note_required_to_clear(intake: Intake) -> bool:
     return intake.level in (Level.MEDICAL, Level.EMERGENCY) or intake.emergency_screen_incomplete
 
 
-def _decide(intake: Intake, user, status: str, action: str, note: str) -> Intake:
+def _decide(intake: Intake, user, status: str, action: str, note: str, ip_address=None) -> Intake:
     with transaction.atomic():
         locked = Intake.objects.select_for_update().get(pk=intake.pk)
         locked.review_status = status
@@ -29,17 +37,22 @@ def _decide(intake: Intake, user, status: str, action: str, note: str) -> Intake
         if note:
             locked.review_note = note
         locked.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_note"])
-        record_access(locked, user, action)
+        record_access(locked, user, action, ip_address)
     return locked
 
 
-def mark_reviewed(intake: Intake, user, note: str = "") -> Intake:
+def mark_reviewed(intake: Intake, user, note: str = "", ip_address=None) -> Intake:
     return _decide(
-        intake, user, Intake.ReviewStatus.REVIEWED, IntakeAccess.Action.REVIEWED, note.strip()
+        intake,
+        user,
+        Intake.ReviewStatus.REVIEWED,
+        IntakeAccess.Action.REVIEWED,
+        note.strip(),
+        ip_address,
     )
 
 
-def clear_for_massage(intake: Intake, user, note: str = "") -> Intake:
+def clear_for_massage(intake: Intake, user, note: str = "", ip_address=None) -> Intake:
     note = note.strip()
     if not note and note_required_to_clear(intake):
         raise ReviewError(
@@ -49,10 +62,17 @@ def clear_for_massage(intake: Intake, user, note: str = "") -> Intake:
                 "which you asked the missing questions)."
             )
         )
-    return _decide(intake, user, Intake.ReviewStatus.CLEARED, IntakeAccess.Action.CLEARED, note)
-
-
-def refer_to_doctor(intake: Intake, user, note: str = "") -> Intake:
     return _decide(
-        intake, user, Intake.ReviewStatus.REFERRED, IntakeAccess.Action.REFERRED, note.strip()
+        intake, user, Intake.ReviewStatus.CLEARED, IntakeAccess.Action.CLEARED, note, ip_address
+    )
+
+
+def refer_to_doctor(intake: Intake, user, note: str = "", ip_address=None) -> Intake:
+    return _decide(
+        intake,
+        user,
+        Intake.ReviewStatus.REFERRED,
+        IntakeAccess.Action.REFERRED,
+        note.strip(),
+        ip_address,
     )

@@ -1,6 +1,11 @@
 """What the client's browser session holds for the intake: the answers of a form in progress,
 and which submitted intake (or emergency screen) is theirs. Nothing of it goes in URLs."""
 
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
 from intake.models import Intake
 
 PROGRESS_KEY = "intake_progress"
@@ -8,12 +13,22 @@ RESULT_KEY = "intake_result"
 EMERGENCY_KEY = "intake_emergency"
 
 
+def is_abandoned(stored: dict, now: dt.datetime) -> bool:
+    updated = stored.get("updated_at", 0)
+    return now.timestamp() - updated > settings.INTAKE_PARTIAL_HOURS * 3600
+
+
 def progress(request) -> dict:
-    return request.session.get(PROGRESS_KEY, {})
+    """The unfinished form's answers; forgotten once left alone for INTAKE_PARTIAL_HOURS."""
+    stored = request.session.get(PROGRESS_KEY, {})
+    if stored and is_abandoned(stored, timezone.now()):
+        forget_progress(request)
+        return {}
+    return stored
 
 
-def save_progress(request, answers: dict) -> None:
-    request.session[PROGRESS_KEY] = answers
+def save_progress(request, stored: dict) -> None:
+    request.session[PROGRESS_KEY] = {**stored, "updated_at": timezone.now().timestamp()}
 
 
 def forget_progress(request) -> None:

@@ -4,13 +4,15 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from clinic import booking
+from intake import retention
 
 
 class Command(BaseCommand):
     help = (
-        "Periodic booking work: queue reminders for sessions in the next 24 hours and expire "
-        "requests nobody answered in time. Idempotent and safe to run from several places at "
-        "once; --loop SECONDS repeats it (compose's scheduler service)."
+        "Periodic work: queue reminders for sessions in the next 24 hours, expire requests "
+        "nobody answered in time, purge intakes past the retention period and unfinished intake "
+        "forms. Idempotent and safe to run from several places at once; --loop SECONDS repeats "
+        "it (compose's scheduler service)."
     )
 
     def add_arguments(self, parser):
@@ -26,8 +28,13 @@ class Command(BaseCommand):
         while True:
             reminders = booking.send_due_reminders()
             expired = booking.expire_stale_requests()
-            if reminders or expired or options["verbosity"] > 1:
-                self.stdout.write(f"Reminders queued: {reminders}. Requests expired: {expired}.")
+            purged = retention.purge_expired_intakes()
+            abandoned = retention.purge_abandoned_forms()
+            if reminders or expired or purged or abandoned or options["verbosity"] > 1:
+                self.stdout.write(
+                    f"Reminders queued: {reminders}. Requests expired: {expired}. "
+                    f"Intakes purged: {purged}. Unfinished forms dropped: {abandoned}."
+                )
             if loop <= 0:
                 return
             time.sleep(loop)
