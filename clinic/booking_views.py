@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from clinic import availability, booking, privacy, ratelimit
+from clinic import availability, booking, form_guard, privacy, ratelimit
 from clinic.forms import (
     ANY_THERAPIST,
     BookingForm,
@@ -183,6 +183,8 @@ def book(request):
                 % {"minutes": ratelimit.wait_text(wait)},
             )
             refused_for = wait
+        elif not form_guard.claim(form, "booking"):
+            return redirect("booking_sent")  # the same form sent twice: one request only
         else:
             try:
                 created = booking.submit(
@@ -198,6 +200,7 @@ def book(request):
                     now=now,
                 )
             except booking.BookingError as error:
+                form_guard.release(form, "booking")
                 field = "start" if error.code.startswith("slot_") else None
                 form.add_error(field, error.message)
             else:

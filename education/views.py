@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clinic import ratelimit
+from clinic import form_guard, ratelimit
 from education import moderation, search, seo
 from education.forms import ReaderQuestionForm
 from education.models import Article, ReaderQuestion, Topic
@@ -100,6 +100,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 % {"minutes": ratelimit.wait_text(wait)},
             )
+        elif form.is_valid() and not form_guard.claim(form, "reader-question"):
+            return redirect(article)  # the same question sent twice: saved once
         elif form.is_valid():
             moderation.submit(
                 article,

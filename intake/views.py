@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from clinic import ratelimit
+from clinic import form_guard, ratelimit
 from intake import articles, session, steps
 from intake.forms import ContactForm, SectionForm
 from intake.submission import submit
@@ -95,6 +95,8 @@ def intake_form(request):
             % {"minutes": ratelimit.wait_text(wait)},
         )
         return ratelimit.refuse(_render_step(request, step, form), wait)
+    if not form_guard.claim(form, "intake"):
+        return redirect("intake:result")  # the same last step sent twice: one intake only
     intake = submit(progress.get("answers", {}), form.cleaned_data)
     ratelimit.record(ratelimit.INTAKES, request)
     session.remember_result(request, intake)

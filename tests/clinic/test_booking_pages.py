@@ -341,3 +341,12 @@ def many_requests(count, service, *therapists):
         )
     BookingRequest.objects.bulk_create(rows)
     return rows
+
+
+def test_a_double_click_creates_one_request(client, ready):
+    remember_intake(client, make_intake("SELF_CARE"))
+    data = request_data()
+    first = client.post("/book/", data)
+    second = client.post("/book/", data)  # the same rendered form, sent again
+    assert first["Location"] == second["Location"] == "/book/sent/"
+    assert BookingRequest.objects.count() == 1

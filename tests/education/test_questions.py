@@ -169,3 +169,11 @@ def test_honeypot_is_hidden_from_people_and_screen_readers(client, make_article)
     assert '<div class="hp-field" aria-hidden="true">' in html
     assert "Leave this empty" in html
     assert 'name="website" tabindex="-1"' in html
+
+
+def test_a_question_sent_twice_is_saved_once(client, make_article):
+    article = make_article()
+    data = {"started": stamp(time.time() - 60), **GOOD}
+    for _ in range(2):
+        assert client.post(article.get_absolute_url(), data).status_code == 302
+    assert ReaderQuestion.objects.count() == 1

@@ -237,3 +237,15 @@ def test_rate_limit_per_address_keeps_the_answers(client):
     assert "Your answers are kept" in response.content.decode()
     assert Intake.objects.count() == 5
     assert client.session["intake_progress"]["answers"]["age_years"] == 35
+
+
+def test_two_sends_of_the_same_last_step_racing_create_one_intake(client):
+    fill_intake(client, contact={})
+    progress = client.session["intake_progress"]
+    data = {**CONTACT, **human(), "action": "next"}
+    assert client.post(f"/intake/?step={LAST}", data)["Location"] == "/intake/result/"
+    session = client.session  # as if the second click arrived before the first finished
+    session["intake_progress"] = progress
+    session.save()
+    assert client.post(f"/intake/?step={LAST}", data)["Location"] == "/intake/result/"
+    assert Intake.objects.count() == 1
