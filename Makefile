@@ -54,8 +54,11 @@ node_modules/.installed: package.json package-lock.json
 static/build/site.css: node_modules/.installed $(wildcard static/scss/*.scss)
 	npm run --silent build
 
+locale/es/LC_MESSAGES/django.mo: locale/es/LC_MESSAGES/django.po | $(VENV)/.installed
+	@$(PY) manage.py compilemessages -l es --ignore=.venv --ignore=node_modules -v 0
+
 install: $(VENV)/.installed
-assets: static/build/site.css
+assets: static/build/site.css locale/es/LC_MESSAGES/django.mo
 
 db: install
 	@$(PY) manage.py prepare_database

@@ -16,6 +16,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("articles/", include("education.urls")),
     path("intake/", include("intake.urls")),
     path("book/", booking_views.book, name="booking_start"),

@@ -90,3 +90,13 @@ def test_robots_txt_points_to_sitemap_and_hides_private_pages(client):
     text = client.get("/robots.txt").content.decode()
     assert "Disallow: /admin/" in text and "Disallow: /intake/result/" in text
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
+
+
+def test_a_visitor_can_switch_to_spanish_without_javascript(client):
+    html = client.get("/").content.decode()
+    assert '<button type="submit" name="language" value="es" lang="es">Español</button>' in html
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/intake/?step=1"})
+    assert response["Location"] == "/intake/?step=1"
+    page = client.get("/").content.decode()
+    assert '<html lang="es">' in page
+    assert 'value="en" lang="en">English</button>' in page
