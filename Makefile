@@ -126,7 +126,10 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install assets db
-	$(PY) bench/run.py
+	$(PY) bench/booking_availability.py
+	@echo ""
+	@echo "Page weight and speed of the article pages: start 'make serve' in another terminal, then"
+	@echo "  $(PY) bench/education_pages.py http://127.0.0.1:8000"
 
 lock: $(PY)
 	@[ -x $(VENV)/bin/uv ] || $(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
