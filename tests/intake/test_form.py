@@ -249,3 +249,14 @@ def test_two_sends_of_the_same_last_step_racing_create_one_intake(client):
     session.save()
     assert client.post(f"/intake/?step={LAST}", data)["Location"] == "/intake/result/"
     assert Intake.objects.count() == 1
+
+
+def test_intake_pages_cost_a_few_queries(client, django_assert_max_num_queries):
+    client.get("/")  # a warm site: the clinic's settings are cached
+    with django_assert_max_num_queries(3):  # session read and write
+        client.get("/intake/")
+    with django_assert_max_num_queries(4):
+        client.post("/intake/?step=1", step_data(1, BENIGN))
+    fill_intake(client)
+    with django_assert_max_num_queries(4):  # session, the intake, the linked articles
+        assert client.get("/intake/result/").status_code == 200
