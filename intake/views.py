@@ -5,7 +5,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -16,12 +16,12 @@ from intake.submission import submit
 from intake.triage import RULES_BY_ID, Level, assess, explained_rules
 
 TIME_FRAMES = {
-    "today": _lazy("today"),
-    "within 2 days": _lazy("within 2 days"),
-    "within 3 days": _lazy("within 3 days"),
-    "within 1 week": _lazy("within a week"),
-    "within 2 weeks": _lazy("within 2 weeks"),
-    "before booking": _lazy("before you book a massage"),
+    "today": gettext_lazy("today"),
+    "within 2 days": gettext_lazy("within 2 days"),
+    "within 3 days": gettext_lazy("within 3 days"),
+    "within 1 week": gettext_lazy("within a week"),
+    "within 2 weeks": gettext_lazy("within 2 weeks"),
+    "before booking": gettext_lazy("before you book a massage"),
 }
 
 
