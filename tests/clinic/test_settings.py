@@ -75,3 +75,30 @@ def test_debug_is_off_unless_set():
 def test_models_and_migrations_agree():
     result = manage("makemigrations", "--check", "--dry-run", DEBUG="1")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_without_postgres_make_run_says_how_to_get_one():
+    result = manage(
+        "prepare_database", DEBUG="1", DATABASE_URL="postgres://postgres@127.0.0.1:1/unknot"
+    )
+    assert result.returncode == 1
+    assert "No PostgreSQL server answers at 127.0.0.1:1" in result.stderr
+    assert "docker compose up -d db" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_prepare_database_creates_a_missing_database():
+    import psycopg
+
+    name = "unknot_prepare_test"
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f"DROP DATABASE IF EXISTS {name}")
+    url = f"postgres://postgres@127.0.0.1:5432/{name}"
+    try:
+        first = manage("prepare_database", DEBUG="1", DATABASE_URL=url)
+        assert f"Created database {name}." in first.stdout
+        again = manage("prepare_database", DEBUG="1", DATABASE_URL=url)
+        assert f"Database {name} is ready." in again.stdout
+    finally:
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+            c.execute(f"DROP DATABASE IF EXISTS {name}")
