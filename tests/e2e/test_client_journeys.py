@@ -1,0 +1,178 @@
+"""Clients, from the first page to the last, on a phone and on a desktop."""
+
+import re
+
+import icalendar
+import pytest
+
+from clinic.models import BookingRequest, BookingStatus
+from intake.models import IntakeAccess
+from tests.e2e import flows
+
+VIEWPORTS = ["phone", "desktop"]
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_desk_worker(open_browser, deep60, alex, viewport):
+    """An ordinary desk-worker knot: the pre-visit check says self-care, they book anyway, see
+    the confirmation page, open the link in the receipt email and cancel."""
+    tab = open_browser(viewport)
+    page = tab.page
+    rosa = flows.person("Rosa Quintero", "rosa@example.com")
+
+    tab.go("/")
+    tab.look("home")
+    tab.follow("Fill in the pre-visit check")
+    level = flows.intake(tab, flows.SELF_CARE, rosa, look=True, error_states=True)
+    assert level == "SELF_CARE"
+    assert page.get_by_role("heading", level=1).inner_text() == flows.RESULT_HEADINGS[level]
+    tab.look("result-self-care", "result SELF_CARE")
+
+    tab.follow("Book a session if you would like one")
+    tab.look("book-choose", "booking: choose a session")
+    flows.choose_session(tab, "Deep tissue 60", "Alex Morgan")
+    # The intake is done, so this page asks for their details, filled in from the intake.
+    assert page.get_by_label("Your name").input_value() == rosa["name"]
+    assert page.get_by_label("Email").input_value() == rosa["email"]
+    tab.look("book-times", "booking: day, time and details")
+
+    # Sending without a time shows the error summary first.
+    tab.submit("Send request")
+    assert page.locator("#error-summary").is_visible()
+    tab.look("book-details-errors", "booking: details with errors")
+    time_label = flows.choose_first_time(tab)
+    page.get_by_label("Anything we should know? (optional)").fill("Left side is worse.")
+    tab.submit("Send request")
+
+    assert tab.path == "/book/sent/"
+    reference = page.locator(".booking-reference").inner_text()
+    assert re.fullmatch(r"UNK-[2-9A-HJKMNP-TV-Z]{5}", reference)
+    booking = BookingRequest.objects.get(reference=reference)
+    assert booking.status == BookingStatus.REQUESTED
+    assert booking.email == rosa["email"] and booking.requested_therapist == alex
+    assert time_label in page.locator(".booking-details").inner_text()
+    tab.look("book-sent", "booking: request sent")
+
+    receipt = flows.only_email(rosa["email"], reference)
+    manage_url = flows.link_in(receipt, rf"{re.escape(tab.base_url)}/book/{reference}/\S+")
+    tab.go(manage_url)
+    assert page.get_by_role("heading", level=1).inner_text() == f"Your booking {reference}"
+    tab.look("manage", "booking: manage page")
+    tab.submit("Cancel my request")
+    assert "it is cancelled" in page.locator(".messages").inner_text()
+    assert "Cancelled" in page.locator(".booking-status").inner_text()
+    tab.look("manage-cancelled", "booking: manage page after cancelling")
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CANCELLED
+    assert flows.only_email(rosa["email"], "is cancelled")
+
+
+def links_to_booking(tab, within: str = "main") -> list[str]:
+    return tab.page.eval_on_selector_all(
+        f"{within} a[href]",
+        "links => links.map(a => a.href).filter(h => new URL(h).pathname.startsWith('/book'))",
+    )
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_chest_pain_now(open_browser, deep60, alex, viewport):
+    """Chest pain right now: the first step ends the check with the 911 screen, which offers
+    no way to book, and /book/ then says the same instead of showing a form."""
+    tab = open_browser(viewport)
+    page = tab.page
+    tab.go("/intake/")
+    flows.expect_step(tab, 1)
+    flows.answer_step(tab, 1, {**flows.SELF_CARE, **flows.CHEST_PAIN_NOW})
+    tab.submit("Next")
+
+    assert tab.path == "/intake/result/"
+    assert page.locator("[data-triage-level]").get_attribute("data-triage-level") == "EMERGENCY"
+    call = page.get_by_role("heading", level=1)
+    assert call.inner_text() == flows.RESULT_HEADINGS["EMERGENCY"]
+    assert call.get_by_role("link").get_attribute("href") == "tel:911"
+    assert links_to_booking(tab) == []
+    tab.look("result-emergency", "result EMERGENCY")
+
+    tab.go("/book/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Call 911 now"
+    assert "We cannot take a booking request" in page.locator("main").inner_text()
+    assert page.locator("main form").count() == 0
+    assert links_to_booking(tab) == []
+    tab.look("book-emergency", "booking: 911 screen")
+    # Coming back to the check does not reopen the way to a booking either.
+    tab.go("/book/?service=deep-tissue-60&therapist=any")
+    assert page.locator("main form").count() == 0
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_doctor_first(open_browser, deep60, alex, staff_therapist, viewport):
+    """Answers that need a doctor first: the request is held; the therapist signs in with her
+    second factor, reviews the intake (which is recorded), clears it with a note and confirms
+    the time; the client's confirmation email carries the calendar file."""
+    client = open_browser(viewport)
+    page = client.page
+    cedar = flows.person("Cedar Okafor", "cedar@example.com")
+
+    level = flows.intake(client, flows.MEDICAL, cedar)
+    assert level == "MEDICAL"
+    assert page.get_by_role("heading", level=1).inner_text() == flows.RESULT_HEADINGS[level]
+    client.look("result-medical", "result MEDICAL")
+
+    client.follow("Send a booking request")
+    flows.choose_session(client, "Deep tissue 60", "Any therapist (the most times to choose from)")
+    assert "a therapist must clear you" in page.locator(".alert-warning").inner_text()
+    client.look("book-times", "booking: times while awaiting clearance")
+    flows.choose_first_time(client)
+    client.submit("Send request")
+    assert client.path == "/book/sent/"
+    assert "A therapist reads your pre-visit check" in page.locator("main").inner_text()
+    client.look("book-sent", "booking: request held for clearance")
+    reference = page.locator(".booking-reference").inner_text()
+    booking = BookingRequest.objects.get(reference=reference)
+    assert booking.status == BookingStatus.AWAITING_CLEARANCE
+    assert "UNK" in flows.only_email(cedar["email"], reference).subject
+
+    desk = open_browser("desktop", who="therapist")
+    flows.sign_in(desk)
+    desk.follow("Booking requests")
+    desk.shot("booking-requests")
+    desk.follow(reference)
+    desk.look("booking-request", "admin: a booking request")
+    with desk.page.expect_navigation():
+        desk.page.locator(".field-intake_badge a").click()
+    assert desk.page.locator(".intake-review").is_visible()
+    assert IntakeAccess.objects.filter(
+        intake=booking.intake, user=staff_therapist, action=IntakeAccess.Action.VIEWED
+    ).exists()
+    desk.look("intake-review", "admin intake review")
+
+    desk.page.go_back()
+    desk.follow("Clear for massage")
+    desk.page.get_by_label("How was the request cleared?").fill(
+        "Dr. Amari phoned: night pain checked, gentle pressure is fine."
+    )
+    desk.look("clear", "admin: clear for massage")
+    desk.submit("Clear for massage")
+    assert "Cleared" in desk.page.locator(".messagelist").inner_text()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.REQUESTED
+    assert booking.intake.review_status == "cleared"
+
+    desk.follow("Confirm")
+    desk.look("confirm", "admin: confirm a booking")
+    desk.submit("Confirm")
+    assert "Confirmed" in desk.page.locator(".messagelist").inner_text()
+    booking.refresh_from_db()
+    assert booking.status == BookingStatus.CONFIRMED
+
+    confirmation = flows.only_email(cedar["email"], "is confirmed")
+    [(filename, content, mimetype)] = confirmation.attachments
+    assert filename == f"{reference}.ics" and mimetype == "text/calendar"
+    [event] = icalendar.Calendar.from_ical(content).events
+    assert event.start == booking.start
+
+    manage_url = flows.link_in(confirmation, rf"{re.escape(client.base_url)}/book/{reference}/\S+")
+    client.go(manage_url)
+    assert "Confirmed" in page.locator(".booking-status").inner_text()
+    assert "Your appointment is confirmed" in page.locator("main").inner_text()
+    client.look("manage-confirmed", "booking: manage page, confirmed")
