@@ -62,7 +62,7 @@ class DescribedForm(forms.Form):
     def describe_fields(self):
         for name, field in self.fields.items():
             ids = [f"{name}-hint"] if field.help_text else []
-            if self.is_bound and name in self.errors:
+            if self._errors and name in self._errors:  # only once validated: never validate here
                 ids.append(f"{name}-error")
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:
@@ -167,10 +167,10 @@ class ContactForm(GuardedForm, DescribedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.describe_fields()
         self.fields["agrees_to_storage"].label = _(
             "I agree that the clinic stores my answers for %(years)s years, as health records must be kept, and shows them only to the therapists who care for me."  # noqa: E501
         ) % {"years": settings.INTAKE_RETENTION_YEARS}
+        self.describe_fields()
 
     def clean(self):
         cleaned = super().clean()

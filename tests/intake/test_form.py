@@ -272,3 +272,12 @@ def test_the_form_and_the_result_speak_spanish(client):
     assert 'data-triage-level="MEDICAL"' in result
     assert "dentro de 2 días" in result
     assert "today" not in result.split("<main", 1)[1]
+
+
+def test_a_refused_last_step_keeps_the_full_consent_wording(client):
+    fill_intake(client, contact={})
+    data = {**CONTACT, **human(), "action": "next"}
+    del data["agrees_to_storage"]
+    html = client.post(f"/intake/?step={LAST}", data).content.decode()
+    assert "I agree that the clinic stores my answers for 7 years" in html
+    assert "Agrees to storage" not in html
