@@ -66,8 +66,8 @@ db: install
 
 # --- the two commands --------------------------------------------------------------------------
 
-run: install assets db
-	@$(PY) manage.py seed_demo
+run: install assets
+	@$(PY) manage.py setup_demo
 	@echo ""
 	@echo "  Site:   http://127.0.0.1:8000/"
 	@echo "  Admin:  http://127.0.0.1:8000/admin/   (demo therapist: therapist / knots-demo-2026)"
