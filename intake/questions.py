@@ -177,7 +177,7 @@ YOUR_PAIN = Section(
     _("Your pain"),
     _("Where it is, how it started and how it behaves."),
     (
-        Question("pain_regions", _("Where do you feel pain? Tick every place on the body map."), "regions", BODY_REGIONS),
+        Question("pain_regions", _("Where do you feel pain? Tap every place on the body map."), "regions", BODY_REGIONS),
         number("pain_start_days_ago", _("How many days ago did this bout of pain start? (If more than a year, enter 365.)"), 0, 3650, hint=_("Enter 0 if it started today.")),
         choice(
             "pain_onset",

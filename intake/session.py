@@ -42,7 +42,9 @@ def remember_result(request, intake: Intake) -> None:
 
 
 def remember_emergency(request, rule_ids) -> None:
-    """The emergency screen was shown before anything was stored (no consent yet)."""
+    """The emergency screen was shown before consent: no intake is stored and the answers are
+    dropped; the session keeps only which emergency rules matched, so the result page and
+    /book/ keep saying 911, until the session ends."""
     forget_progress(request)
     request.session.pop(RESULT_KEY, None)
     request.session[EMERGENCY_KEY] = sorted(rule_ids)

@@ -104,15 +104,29 @@ def _read(question, raw):
     if question.kind == "regions":
         if isinstance(raw, str) or not hasattr(raw, "__iter__"):
             return None
-        regions = list(raw)
-        if not all(isinstance(item, str) and item in question.allowed for item in regions):
-            return None
-        return frozenset(regions)
+        items = list(raw)
+        readable = [isinstance(i, str) and i in question.allowed for i in items]
+        ticked = frozenset(i for i, ok in zip(items, readable, strict=True) if ok)
+        return Regions(ticked, complete=all(readable))
     if not isinstance(raw, str) or raw not in question.allowed:
         return None
     if raw == NOT_SURE:
         return NOT_SURE_AS.get(question.key, YES)
     return raw
+
+
+@dataclass(frozen=True)
+class Regions:
+    """The ticked body regions. When some items could not be read, a region that was not
+    read as ticked may still have been meant: its absence is unknown, not false."""
+
+    ticked: frozenset
+    complete: bool
+
+    def has_any(self, regions: frozenset) -> Truth:
+        if self.ticked & regions:
+            return True
+        return False if self.complete else None
 
 
 def _read_number(raw, minimum, maximum):
@@ -140,7 +154,8 @@ class Reading:
 
     def _compare(self, key: str, test: Callable) -> Truth:
         value = self.answers.get(key)
-        result = None if value is None else bool(test(value))
+        result = None if value is None else test(value)
+        result = result if result is None else bool(result)
         if result is not False:
             self.triggers.add(key)
         return result
@@ -167,10 +182,10 @@ class Reading:
         return self._compare(key, lambda v: v >= limit)
 
     def has(self, region: str) -> Truth:
-        return self._compare("pain_regions", lambda v: region in v)
+        return self._compare("pain_regions", lambda v: v.has_any(frozenset({region})))
 
     def has_any(self, regions: frozenset) -> Truth:
-        return self._compare("pain_regions", lambda v: bool(v & regions))
+        return self._compare("pain_regions", lambda v: v.has_any(regions))
 
 
 def all_of(*parts: Truth) -> Truth:
@@ -689,19 +704,21 @@ class Assessment:
     triggers: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False)
 
     def explained_rules(self) -> list[Rule]:
-        return explained_rules(self.level, self.fired, self.fired_unknown)
+        return explained_rules(self.level, self.fired)
 
 
-def explained_rules(level: str, fired, fired_unknown) -> list[Rule]:
-    """The rules the client is told about: those at the final level, most urgent first.
+def explained_rules(level: str, fired) -> list[Rule]:
+    """The rules that fired for certain at the final level, most urgent first: what the client
+    is told. Ids no longer in the rules (an older intake) are skipped."""
+    return _at_level(level, fired)
 
-    Rules that fired as unknown at that level are explained too; an incomplete emergency
-    screen (unknown EMERGENCY rules, level MEDICAL) is not explained as if they had fired.
-    Ids no longer in the rules (an older intake) are skipped.
-    """
-    ids = set(fired)
-    if level != Level.SELF_CARE:
-        ids |= set(fired_unknown)
+
+def possible_rules(level: str, fired_unknown) -> list[Rule]:
+    """Rules at the final level that could not be ruled out because answers were missing."""
+    return _at_level(level, fired_unknown) if level != Level.SELF_CARE else []
+
+
+def _at_level(level: str, ids) -> list[Rule]:
     rules = [RULES_BY_ID[i] for i in ids if i in RULES_BY_ID and RULES_BY_ID[i].level == level]
     return sorted(rules, key=_urgency_order)
 

@@ -13,7 +13,7 @@ from clinic import form_guard, ratelimit
 from intake import articles, session, steps
 from intake.forms import ContactForm, SectionForm
 from intake.submission import submit
-from intake.triage import RULES_BY_ID, Level, assess, explained_rules
+from intake.triage import RULES_BY_ID, Level, assess, explained_rules, possible_rules
 
 TIME_FRAMES = {
     "today": gettext_lazy("today"),
@@ -60,27 +60,30 @@ def intake_form(request):
             saved = progress.get("answers", {}) if step.section else {}
         return _render_step(request, step, _form_for(step, initial=saved))
 
+    form = _form_for(step, data=request.POST)
+    valid = form.is_valid()
+    if step.section is not None:
+        # Whatever was answered, even on the way back, shows the 911 screen at once.
+        answered = {k: v for k, v in form.cleaned_data.items() if k in form.fields}
+        emergencies = _emergencies({**progress.get("answers", {}), **answered})
+        if emergencies:
+            session.remember_emergency(request, emergencies)
+            return redirect("intake:result")
+
     if request.POST.get("action") == "back":
         # Keep what was typed on this step, valid or not, and go back without complaints.
-        raw = {key: request.POST.getlist(key) for key in _form_for(step).fields}
+        raw = {key: request.POST.getlist(key) for key in form.fields}
         progress.setdefault("drafts", {})[str(number)] = {k: _single(v) for k, v in raw.items()}
         session.save_progress(request, progress)
         return HttpResponseRedirect(_step_url(max(1, number - 1)))
 
-    form = _form_for(step, data=request.POST)
-    if not form.is_valid():
+    if not valid:
         return _render_step(request, step, form, status=200)
 
     progress.get("drafts", {}).pop(str(number), None)
     if step.section is not None:
-        answers = {**progress.get("answers", {}), **form.answers()}
-        progress["answers"] = answers
+        progress["answers"] = {**progress.get("answers", {}), **form.answers()}
         progress["reached"] = max(progress.get("reached", 0), number)
-        fired = assess(answers).fired
-        emergencies = {r for r in fired if RULES_BY_ID[r].level == Level.EMERGENCY}
-        if emergencies:
-            session.remember_emergency(request, emergencies)
-            return redirect("intake:result")
         session.save_progress(request, progress)
         return HttpResponseRedirect(_step_url(number + 1))
 
@@ -101,6 +104,11 @@ def intake_form(request):
     ratelimit.record(ratelimit.INTAKES, request)
     session.remember_result(request, intake)
     return redirect("intake:result")
+
+
+def _emergencies(answers: dict) -> set[str]:
+    """The EMERGENCY rules these answers fire for certain."""
+    return {r for r in assess(answers).fired if RULES_BY_ID[r].level == Level.EMERGENCY}
 
 
 def _is_repeat_of_final_post(request, progress: dict) -> bool:
@@ -155,7 +163,8 @@ def result(request):
     else:
         level, fired, unknown = Level(intake.level), set(intake.fired), set(intake.fired_unknown)
         cautions, within = set(intake.cautions), intake.see_doctor_within or None
-    explained = explained_rules(level, fired, unknown)
+    explained = explained_rules(level, fired)
+    possible = possible_rules(level, unknown)
 
     return render(
         request,
@@ -163,6 +172,7 @@ def result(request):
         {
             "level": level,
             "explained": explained,
+            "possible": possible,
             "see_doctor_within": TIME_FRAMES.get(within, within),
             "incomplete": intake is not None and intake.emergency_screen_incomplete,
             "has_cautions": bool(cautions),

@@ -281,3 +281,39 @@ def test_a_refused_last_step_keeps_the_full_consent_wording(client):
     html = client.post(f"/intake/?step={LAST}", data).content.decode()
     assert "I agree that the clinic stores my answers for 7 years" in html
     assert "Agrees to storage" not in html
+
+
+def test_an_emergency_answer_shows_911_even_when_going_back(client):
+    answers = benign(coughing_blood="yes")
+    walk_to(client, 4, answers)
+    data = step_data(4, benign(pain_with_breathing="yes")) | {"action": "back"}
+    response = client.post("/intake/?step=4", data)
+    assert response["Location"] == "/intake/result/"
+    html = client.get("/intake/result/").content.decode()
+    assert 'data-rule="E04_BLOOD_COUGH_WITH_BREATHING_PAIN"' in html
+
+
+def test_rules_that_only_may_apply_are_said_to_be_uncertain(client):
+    from intake.models import Intake as IntakeModel
+    from intake.submission import submit
+
+    answers = benign()
+    del answers["pain_worst_0_10"]  # e.g. sent by an older form
+    intake = submit(
+        answers, {"name": "A", "email": "a@example.com", "language": "en", "signature": "A"}
+    )
+    session = client.session
+    session["intake_result"] = intake.pk
+    session.save()
+    html = client.get("/intake/result/").content.decode()
+    assert IntakeModel.objects.get().level == "PROFESSIONAL"
+    assert "What we could not rule out" in html
+    assert 'data-rule="P06_SEVERE_INTENSITY" data-rule-possible' in html
+    assert "<h2>Why</h2>" not in html
+
+
+def test_the_emergency_screen_offers_nothing_but_911(client):
+    client.post("/intake/?step=1", step_data(1, benign(stroke_signs_now="yes")))
+    html = client.get("/intake/result/").content.decode()
+    assert 'href="/book/"' not in html and 'href="/intake/"' not in html
+    assert 'href="tel:911"' in html

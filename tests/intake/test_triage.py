@@ -582,3 +582,15 @@ def test_triggers_name_the_answers_behind_each_rule():
 def test_explanations_are_for_the_final_level_most_urgent_first():
     result = assess(benign(recent_fracture="yes", coughing_blood="yes", pain_worst_0_10=9))
     assert [r.id for r in result.explained_rules()] == ["M03_COUGHED_BLOOD", "M25_RECENT_FRACTURE"]
+
+
+def test_an_unreadable_region_keeps_the_readable_ones_and_leaves_the_rest_unknown():
+    sudden = {"pain_onset": "sudden", "pain_start_days_ago": 1, "pain_worst_0_10": 9}
+    result = assess(benign(**sudden, pain_regions=["chest", "foot"]))
+    assert result.level == Level.EMERGENCY
+    assert "E05_SUDDEN_SEVERE_THORACIC_PAIN" in result.fired
+    # "neck" may have been meant by the unreadable item: the neck caution is possible.
+    assert "C11_NECK_WORK" in result.cautions_unknown
+    unreadable_only = assess(benign(**sudden, pain_regions=["spleen"]))
+    assert "E05_SUDDEN_SEVERE_THORACIC_PAIN" in unreadable_only.fired_unknown
+    assert unreadable_only.level == Level.MEDICAL
