@@ -17,9 +17,9 @@ COPY --from=assets /src/static/build ./static/build
 # collectstatic and compilemessages need settings that load; these build-time values are never
 # used at run time.
 RUN apt-get update && apt-get install -y --no-install-recommends gettext \
- && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build REDIS_URL=redis://build \
+ && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build REDIS_URL=redis://build SITE_URL=https://build \
     python manage.py collectstatic --no-input -v 0 \
- && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build REDIS_URL=redis://build \
+ && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build REDIS_URL=redis://build SITE_URL=https://build \
     python manage.py compilemessages -l es -v 0 \
  && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 unknot

@@ -108,7 +108,7 @@ serve: install assets db
 	$(PY) manage.py collectstatic --no-input -v 0
 	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production} \
 	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
-	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} \
+	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SITE_URL=$${SITE_URL:-http://127.0.0.1:8000} \
 	  $(VENV)/bin/gunicorn clinic.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 
 demo-code: install

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ from clinic.models import (
     WorkingHours,
 )
 from clinic.ratelimit import client_ip
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
 
 @admin.register(ClinicSettings)
@@ -161,7 +164,9 @@ TRANSITIONS: dict[str, Transition] = {
     "clear": Transition(
         label=_("Clear for massage"),
         form=booking_forms.ClearForm,
-        run=lambda obj, user, data: booking.clear(obj, by=user, note=data["note"]),
+        run=lambda obj, user, data: booking.clear(
+            obj, by=user, note=data["note"], ip_address=data["ip_address"]
+        ),
         allowed=booking.ALLOWED_FROM["clear"],
         done=_("Cleared: the request now waits for a time to be confirmed."),
         permission="intake.change_intake",
@@ -287,6 +292,16 @@ class BookingRequestAdmin(admin.ModelAdmin):
             .annotate(can_view_intake=Value(request.user.has_perm("intake.view_intake")))
         )
 
+    def get_fieldsets(self, request, obj=None):
+        """The client's free-text note may hold health details: therapists only."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("intake.view_intake"):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "note"]})
+            for name, options in fieldsets
+        ]
+
     def has_add_permission(self, request):
         return False  # requests come from /book/; the history must start with the client
 
@@ -386,7 +401,8 @@ class BookingRequestAdmin(admin.ModelAdmin):
         form = transition.form(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
             try:
-                transition.run(obj, request.user, form.cleaned_data)
+                data = {**form.cleaned_data, "ip_address": client_ip(request)}
+                transition.run(obj, request.user, data)
             except booking.BookingError as error:
                 messages.error(request, error.message)
             else:
@@ -441,6 +457,8 @@ class BookingRequestAdmin(admin.ModelAdmin):
             day = dt.date.fromisoformat(request.GET.get("date", ""))
         except ValueError:
             day = today
+        if abs((day - today).days) > 3660:  # ten years either way is plenty for a schedule
+            day = today
         span = "week" if request.GET.get("span") == "week" else "day"
         if span == "week":
             first = day - dt.timedelta(days=day.weekday())
@@ -459,7 +477,9 @@ class BookingRequestAdmin(admin.ModelAdmin):
             .order_by("start")
         )
         therapists = Therapist.objects.filter(active=True)
-        only = request.GET.get("therapist")
+        only = request.GET.get("therapist", "")
+        if not SLUG.fullmatch(only):
+            only = ""
         if only:
             therapists = therapists.filter(slug=only)
             bookings = bookings.filter(therapist__slug=only)

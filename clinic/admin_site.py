@@ -31,6 +31,7 @@ class ClinicAdminSite(admin.AdminSite):
         return [
             path("second-factor/", two_factor.second_factor, name="second_factor"),
             path("second-factor/backup-codes/", two_factor.backup_codes, name="backup_codes"),
+            path("second-factor/sign-out/", two_factor.sign_out, name="second_factor_sign_out"),
             *super().get_urls(),
         ]
 

@@ -295,9 +295,13 @@ def slot_error(reason: availability.Unavailable, rules: ClinicSettings) -> Booki
     return BookingError(messages[reason], code=f"slot_{reason}")
 
 
-def clear(request: BookingRequest, *, by, note: str = "", now=None) -> BookingRequest:
+def clear(
+    request: BookingRequest, *, by, note: str = "", ip_address=None, now=None
+) -> BookingRequest:
     """A therapist has looked at the intake and massage may go ahead: the request joins the
-    others. Clears the intake too (a doctor-first result needs a note saying how)."""
+    others. Clears the intake too (a doctor-first result needs a note saying how). The note is
+    clinical: it is kept in the intake's review, which only therapists read, and never in the
+    booking history, which the front desk reads."""
     now = _now(now)
 
     def change(locked: BookingRequest) -> None:
@@ -305,7 +309,7 @@ def clear(request: BookingRequest, *, by, note: str = "", now=None) -> BookingRe
             if locked.intake.level == Level.EMERGENCY:
                 raise BookingError(_("An emergency result cannot be cleared for a booking."))
             try:
-                clear_for_massage(locked.intake, by, note)
+                clear_for_massage(locked.intake, by, note, ip_address=ip_address)
             except ReviewError as error:
                 raise BookingError(str(error), code="note") from error
 
@@ -316,7 +320,7 @@ def clear(request: BookingRequest, *, by, note: str = "", now=None) -> BookingRe
         action=_("cleared"),
         now=now,
         actor=by,
-        note=note.strip(),
+        note=_("Cleared after the intake review (the reason is in the intake).") if note else "",
         change=change,
     )
 

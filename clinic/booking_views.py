@@ -173,7 +173,10 @@ def book(request):
                     ),
                 )
                 return redirect("/intake/")
-        elif (wait := ratelimit.retry_after(ratelimit.BOOKINGS, request)) is not None:
+        elif not form_guard.claim(form, "booking"):
+            return redirect("booking_sent")  # the same form sent twice: one request only
+        elif (wait := ratelimit.acquire(ratelimit.BOOKINGS, request)) is not None:
+            form_guard.release(form, "booking")
             form.add_error(
                 None,
                 _(
@@ -183,8 +186,6 @@ def book(request):
                 % {"minutes": ratelimit.wait_text(wait)},
             )
             refused_for = wait
-        elif not form_guard.claim(form, "booking"):
-            return redirect("booking_sent")  # the same form sent twice: one request only
         else:
             try:
                 created = booking.submit(
@@ -201,10 +202,10 @@ def book(request):
                 )
             except booking.BookingError as error:
                 form_guard.release(form, "booking")
+                ratelimit.release(ratelimit.BOOKINGS, request)
                 field = "start" if error.code.startswith("slot_") else None
                 form.add_error(field, error.message)
             else:
-                ratelimit.record(ratelimit.BOOKINGS, request)
                 request.session.pop(DRAFT_KEY, None)
                 request.session[SUBMITTED_KEY] = created.reference
                 return redirect("booking_sent")

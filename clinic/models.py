@@ -459,11 +459,6 @@ class BookingRequest(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    def get_absolute_url(self) -> str:
-        from clinic.tokens import manage_path
-
-        return manage_path(self.reference)
-
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

@@ -1,5 +1,9 @@
 """A client's right to have their data deleted: asked for from the booking link, decided by
-staff, carried out in one transaction and recorded."""
+staff, carried out in one transaction and recorded.
+
+The link proves only that its holder received that booking's email, and anyone can type
+another person's address into the booking form. So a request covers that booking request and
+the intake linked to it, never everything filed under the same email address."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -39,11 +43,10 @@ def request_deletion(request: BookingRequest) -> DataDeletionRequest:
 
 def what_is_held(deletion: DataDeletionRequest) -> dict:
     """What carrying out the request would touch, for the deciding staff member."""
-    requests = BookingRequest.objects.filter(email__iexact=deletion.email)
+    request = deletion.booking
     return {
-        "intakes": Intake.objects.filter(email__iexact=deletion.email).count(),
-        "requests": requests.count(),
-        "open_requests": requests.filter(status__in=OPEN).count(),
+        "has_intake": bool(request and request.intake_id),
+        "is_open": bool(request and request.status in OPEN),
     }
 
 
@@ -61,20 +64,19 @@ def _decided(deletion: DataDeletionRequest) -> DataDeletionRequest:
 def carry_out(
     deletion: DataDeletionRequest, *, by, ip_address=None, now=None
 ) -> DataDeletionRequest:
-    """Delete the client's intakes, cancel their open requests and blank their details."""
+    """Delete the booking's intake, cancel the booking if it is open and blank its details."""
     now = now or timezone.now()
     with transaction.atomic():
         locked = _decided(deletion)
         email = locked.email
-        requests = BookingRequest.objects.filter(email__iexact=email)
+        requests = BookingRequest.objects.filter(pk=locked.booking_id)
         for open_request in requests.filter(status__in=OPEN):
             booking.cancel_by_clinic(
                 open_request, by=by, reason=_("Cancelled because you asked us to delete your data.")
             )
-        intake_ids = set(Intake.objects.filter(email__iexact=email).values_list("pk", flat=True))
-        intake_ids |= set(requests.exclude(intake=None).values_list("intake_id", flat=True))
+        intake_ids = requests.exclude(intake=None).values_list("intake_id", flat=True)
         locked.intakes_deleted = delete_intakes(
-            Intake.objects.filter(pk__in=intake_ids),
+            Intake.objects.filter(pk__in=list(intake_ids)),
             action=IntakeAccess.Action.DELETED,
             by=by,
             ip_address=ip_address,
@@ -86,7 +88,8 @@ def carry_out(
         locked.decided_by, locked.decided_at = by, now
         locked.email = ""
         locked.save()
-        tasks.send_deletion_done.enqueue(email, locked.reference, locked.language)
+        if email:
+            tasks.send_deletion_done.enqueue(email, locked.reference, locked.language)
     return locked
 
 

@@ -1,6 +1,8 @@
 """Per-address rate limits for the public forms, kept in Django's cache (Redis in production,
-shared by every worker). Addresses are hashed before they become cache keys."""
+shared by every worker): a count per window that opens with the first use, taken with an
+atomic increment. Addresses are hashed before they become cache keys."""
 
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass
@@ -41,23 +43,30 @@ def _key(limit: Limit, request) -> str:
     return f"ratelimit:{limit.scope}:{digest}"
 
 
-def retry_after(limit: Limit, request) -> int | None:
-    """Seconds until this address may send again, or None when it may send now."""
-    window = cache.get(_key(limit, request))
-    if not window or window["count"] < limit.count:
+def acquire(limit: Limit, request) -> int | None:
+    """Take one use for this address, atomically (many requests at once cannot all slip in).
+    The window opens with the first use. Returns None when the submission may go ahead, or
+    the seconds until the address may try again."""
+    key, now = _key(limit, request), time.time()
+    if cache.add(key, 0, limit.window_seconds):
+        cache.set(f"{key}:until", now + limit.window_seconds, limit.window_seconds)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # the window ended between add() and incr(): start a new one
+        cache.add(key, 0, limit.window_seconds)
+        cache.set(f"{key}:until", now + limit.window_seconds, limit.window_seconds)
+        used = cache.incr(key)
+    if used <= limit.count:
         return None
-    return max(1, int(window["until"] - time.time()))
+    cache.decr(key)
+    until = cache.get(f"{key}:until", now + limit.window_seconds)
+    return max(1, int(until - now))
 
 
-def record(limit: Limit, request) -> None:
-    """Count one accepted submission; the window starts with the first one."""
-    key = _key(limit, request)
-    now = time.time()
-    window = cache.get(key)
-    if not window or window["until"] <= now:
-        window = {"count": 0, "until": now + limit.window_seconds}
-    window["count"] += 1
-    cache.set(key, window, int(window["until"] - now) + 1)
+def release(limit: Limit, request) -> None:
+    """Give back a use taken by a submission that was then refused for another reason."""
+    with contextlib.suppress(ValueError):  # the window has just ended
+        cache.decr(_key(limit, request))
 
 
 def refuse(response, seconds: int):

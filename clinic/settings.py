@@ -68,7 +68,11 @@ else:
     ]
 
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if DEBUG:
+    SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+else:
+    SITE_URL = required("SITE_URL", "Links in emails, the feed and the sitemap are built from it.")
+    SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
     "clinic.admin_site.ClinicAdminConfig",
@@ -158,6 +162,9 @@ else:
     required("REDIS_URL", "Production needs a shared cache for rate limits.")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# A session ends with the browser: a client on a shared or waiting-room device leaves no
+# pre-visit result behind for the next person.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Public forms: proxies in front of the site (to find the client's address for rate limits),
 # and the shortest time in which a person can fill a form.

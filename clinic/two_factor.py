@@ -6,6 +6,7 @@ from base64 import b32encode
 import segno
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import logout
 from django.db import transaction
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,7 +16,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django_otp import devices_for_user, login, match_token
+from django.views.decorators.http import require_POST
+from django_otp import login, match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -60,9 +62,10 @@ def second_factor(request):
     if not needs_second_factor(request.user):
         return redirect(_next_url(request))
     user = request.user
-    confirmed = list(devices_for_user(user, confirmed=True))
     device = None
-    if not confirmed:
+    # Enrol when there is no confirmed authenticator, even if old backup codes remain (a
+    # superuser removed a lost phone): enrolment replaces them.
+    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -122,3 +125,10 @@ def backup_codes(request):
         return redirect("admin:index")
     context = {**admin.site.each_context(request), "title": _("Your backup codes"), "codes": codes}
     return TemplateResponse(request, "admin/two_factor/backup_codes.html", context)
+
+
+@require_POST
+def sign_out(request):
+    """Sign out from the second-step page (the admin's own logout needs both factors)."""
+    logout(request)
+    return redirect("admin:login")

@@ -48,7 +48,8 @@ def index_article(pk: int) -> None:
 
 
 def clean_query(text: str | None) -> str:
-    return " ".join((text or "").replace(MARK_START, "").replace(MARK_END, "").split())
+    text = (text or "").replace(MARK_START, "").replace(MARK_END, "").replace("\x00", "")
+    return " ".join(text.split())
 
 
 def _rank(query: SearchQuery, text: str) -> SearchRank | CombinedExpression:

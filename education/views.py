@@ -22,8 +22,14 @@ LIST_DEFERRED = ("body", "body_html", "body_text", "toc", "search_vector")
 
 
 def can_preview(user) -> bool:
-    """Staff who may view articles in the admin may also read drafts and scheduled ones."""
-    return user.is_authenticated and user.is_staff and user.has_perm("education.view_article")
+    """Staff signed in with both factors who may view articles in the admin may also read
+    drafts and scheduled ones."""
+    return (
+        user.is_authenticated
+        and user.is_staff
+        and user.is_verified()
+        and user.has_perm("education.view_article")
+    )
 
 
 @require_GET
@@ -90,8 +96,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if not is_public:
             raise Http404(_("Questions can be asked once the article is published."))
         form = ReaderQuestionForm(request.POST)
-        wait = ratelimit.retry_after(ratelimit.READER_QUESTIONS, request)
-        if form.is_valid() and wait is not None:
+        if form.is_valid() and not form_guard.claim(form, "reader-question"):
+            return redirect(article)  # the same question sent twice: saved once
+        if form.is_valid() and (wait := ratelimit.acquire(ratelimit.READER_QUESTIONS, request)):
+            form_guard.release(form, "reader-question")
             form.add_error(
                 None,
                 _(
@@ -100,8 +108,6 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 % {"minutes": ratelimit.wait_text(wait)},
             )
-        elif form.is_valid() and not form_guard.claim(form, "reader-question"):
-            return redirect(article)  # the same question sent twice: saved once
         elif form.is_valid():
             moderation.submit(
                 article,
@@ -111,7 +117,6 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 wants_email=form.cleaned_data["wants_email"],
                 language=request.LANGUAGE_CODE,
             )
-            ratelimit.record(ratelimit.READER_QUESTIONS, request)
             messages.success(
                 request,
                 _(

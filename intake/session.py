@@ -36,6 +36,8 @@ def forget_progress(request) -> None:
 
 
 def remember_result(request, intake: Intake) -> None:
+    # A new session key: a session planted by someone else never receives the result.
+    request.session.cycle_key()
     forget_progress(request)
     request.session.pop(EMERGENCY_KEY, None)
     request.session[RESULT_KEY] = intake.pk

@@ -87,8 +87,11 @@ def intake_form(request):
         session.save_progress(request, progress)
         return HttpResponseRedirect(_step_url(number + 1))
 
-    wait = ratelimit.retry_after(ratelimit.INTAKES, request)
+    if not form_guard.claim(form, "intake"):
+        return redirect("intake:result")  # the same last step sent twice: one intake only
+    wait = ratelimit.acquire(ratelimit.INTAKES, request)
     if wait is not None:
+        form_guard.release(form, "intake")
         form.add_error(
             None,
             _(
@@ -98,10 +101,7 @@ def intake_form(request):
             % {"minutes": ratelimit.wait_text(wait)},
         )
         return ratelimit.refuse(_render_step(request, step, form), wait)
-    if not form_guard.claim(form, "intake"):
-        return redirect("intake:result")  # the same last step sent twice: one intake only
     intake = submit(progress.get("answers", {}), form.cleaned_data)
-    ratelimit.record(ratelimit.INTAKES, request)
     session.remember_result(request, intake)
     return redirect("intake:result")
 

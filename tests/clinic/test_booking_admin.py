@@ -280,3 +280,38 @@ def test_changelist_queries_stay_bounded_with_500_requests(
         response = tess.get("/admin/clinic/bookingrequest/")
     assert response.status_code == 200
     assert BookingRequest.objects.count() == 500
+
+
+def test_front_desk_never_sees_clinical_notes_or_the_clients_link(
+    fast_passwords, therapist, front_desk, deep60, alex
+):
+    from django.test import Client
+
+    from tests.clinic.booking_support import in_days, make_intake, make_request
+    from tests.conftest import sign_in_with_second_factor
+
+    tess = sign_in_with_second_factor(Client(), therapist)
+    frank = sign_in_with_second_factor(Client(), front_desk)
+
+    request_obj = make_request(
+        "awaiting_clearance", service=deep60, therapist=alex, start=in_days(4, 10),
+        intake=make_intake("MEDICAL"), note="Old whiplash, on blood thinners",
+    )  # fmt: skip
+    response = tess.post(
+        action_url(request_obj, "clear"),
+        {"note": "Doctor letter re DVT seen"},
+    )
+    assert response.status_code == 302
+    page = frank.get(change_url(request_obj)).content.decode()
+    assert "DVT" not in page and "blood thinners" not in page
+    assert "Doctor letter" not in page
+    assert "blood thinners" in tess.get(change_url(request_obj)).content.decode()
+    from django.contrib.contenttypes.models import ContentType
+
+    ct = ContentType.objects.get_for_model(request_obj)
+    assert frank.get(f"/admin/r/{ct.pk}/{request_obj.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["date=0001-01-01", "date=9999-12-31&span=week", "therapist=%00"])
+def test_the_schedule_survives_odd_addresses(fast_passwords, tess, query):
+    assert tess.get(f"/admin/clinic/bookingrequest/schedule/?{query}").status_code == 200

@@ -18,20 +18,35 @@ def request(address="203.0.113.7", forwarded=None):
 
 def test_limit_counts_per_address_and_scope():
     for _ in range(3):
-        assert ratelimit.retry_after(LIMIT, request()) is None
-        ratelimit.record(LIMIT, request())
-    wait = ratelimit.retry_after(LIMIT, request())
+        assert ratelimit.acquire(LIMIT, request()) is None
+    wait = ratelimit.acquire(LIMIT, request())
     assert wait is not None and 590 <= wait <= 600
-    assert ratelimit.retry_after(LIMIT, request("198.51.100.2")) is None
-    assert ratelimit.retry_after(ratelimit.Limit("other", 3, 600), request()) is None
+    assert ratelimit.acquire(LIMIT, request("198.51.100.2")) is None
+    assert ratelimit.acquire(ratelimit.Limit("other", 3, 600), request()) is None
 
 
-def test_window_ends(monkeypatch):
+def test_a_released_use_can_be_taken_again():
     for _ in range(3):
-        ratelimit.record(LIMIT, request())
+        ratelimit.acquire(LIMIT, request())
+    ratelimit.release(LIMIT, request())
+    assert ratelimit.acquire(LIMIT, request()) is None
+    assert ratelimit.acquire(LIMIT, request()) is not None
+
+
+def test_refusals_do_not_count_against_the_next_window(monkeypatch):
+    for _ in range(5):
+        ratelimit.acquire(LIMIT, request())
     later = time.time() + 601
     monkeypatch.setattr(ratelimit.time, "time", lambda: later)
-    assert ratelimit.retry_after(LIMIT, request()) is None
+    assert ratelimit.acquire(LIMIT, request()) is None
+
+
+def test_many_requests_at_once_cannot_all_slip_in():
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: ratelimit.acquire(LIMIT, request()), range(40)))
+    assert sum(result is None for result in results) == 3
 
 
 def test_client_ip_ignores_forwarded_header_without_a_trusted_proxy(settings):

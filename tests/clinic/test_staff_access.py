@@ -139,3 +139,35 @@ def test_the_admin_lives_where_the_setting_says():
     code = "from django.urls import reverse; print(reverse('admin:index'))"
     result = manage("shell", "--no-imports", "-c", code, DEBUG="1", ADMIN_URL="back-office")
     assert result.stdout.strip().splitlines()[-1] == "/back-office/"
+
+
+def test_after_a_lost_phone_is_removed_the_next_sign_in_enrols_again(client, staff):
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    TOTPDevice.objects.create(user=staff, name="Old phone", confirmed=True)
+    StaticDevice.objects.create(user=staff, name="Backup codes").token_set.create(token="oldcode1")
+    TOTPDevice.objects.filter(user=staff).delete()  # what a superuser does in the admin
+    sign_in_with_password(client)
+    page = client.get("/admin/second-factor/").content.decode()
+    assert "Set up two-step sign-in" in page and "<svg" in page
+
+
+def test_a_password_only_session_can_sign_out(client, staff):
+    TOTPDevice.objects.create(user=staff, name="Phone", confirmed=True)
+    sign_in_with_password(client)
+    assert "_auth_user_id" in client.session
+    response = client.post("/admin/second-factor/sign-out/")
+    assert response["Location"] == "/admin/login/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_draft_previews_need_the_second_factor(client, staff):
+    from django.contrib.auth.models import Permission
+
+    from education import publishing
+    from education.models import Article
+
+    staff.user_permissions.add(Permission.objects.get(codename="view_article"))
+    draft = publishing.save_article(Article(title="Draft", slug="draft-one", body="Text."))
+    sign_in_with_password(client)
+    assert client.get(draft.get_absolute_url()).status_code == 404

@@ -162,3 +162,8 @@ def test_an_article_titled_for_a_word_beats_a_body_that_pairs_the_words(client, 
         "At-home stretches",
         "Muscle balance",
     ]
+
+
+def test_a_query_with_a_nul_character_is_a_normal_page(client):
+    assert client.get("/articles/?q=%00").status_code == 200
+    assert client.get("/articles/?q=neck%00pain").status_code == 200

@@ -317,3 +317,11 @@ def test_the_emergency_screen_offers_nothing_but_911(client):
     html = client.get("/intake/result/").content.decode()
     assert 'href="/book/"' not in html and 'href="/intake/"' not in html
     assert 'href="tel:911"' in html
+
+
+def test_submitting_gives_the_session_a_new_key(client):
+    client.get("/intake/")
+    before = client.session.session_key
+    fill_intake(client)
+    assert client.session.session_key != before
+    assert client.get("/intake/result/").status_code == 200
