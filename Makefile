@@ -104,12 +104,14 @@ e2e: install assets
 
 # --- the rest ----------------------------------------------------------------------------------
 
+# Production settings on this machine: plain http on 127.0.0.1, local Redis, console email.
+SERVE_ENV = DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
+	SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SITE_URL=$${SITE_URL:-http://127.0.0.1:8000}
+
 serve: install assets db
-	$(PY) manage.py collectstatic --no-input -v 0
-	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production} \
-	  ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0} \
-	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SITE_URL=$${SITE_URL:-http://127.0.0.1:8000} \
-	  $(VENV)/bin/gunicorn clinic.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v 0
+	$(SERVE_ENV) $(VENV)/bin/gunicorn clinic.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
 
 demo-code: install
 	@$(PY) manage.py demo_code
