@@ -128,7 +128,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install assets db
-	$(PY) bench/booking_availability.py
+	LOG_LEVEL=WARNING $(PY) bench/booking_availability.py
 	@echo ""
 	@echo "Page weight and speed of the article pages: start 'make serve' in another terminal, then"
 	@echo "  $(PY) bench/education_pages.py http://127.0.0.1:8000"
