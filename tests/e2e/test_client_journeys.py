@@ -135,7 +135,7 @@ def test_doctor_first(open_browser, deep60, alex, staff_therapist, viewport):
     desk = open_browser("desktop", who="therapist")
     flows.sign_in(desk)
     desk.follow("Booking requests")
-    desk.shot("booking-requests")
+    desk.look("booking-requests", "admin: booking requests list")
     desk.follow(reference)
     desk.look("booking-request", "admin: a booking request")
     with desk.page.expect_navigation():
@@ -145,8 +145,12 @@ def test_doctor_first(open_browser, deep60, alex, staff_therapist, viewport):
         intake=booking.intake, user=staff_therapist, action=IntakeAccess.Action.VIEWED
     ).exists()
     desk.look("intake-review", "admin intake review")
+    desk.go("/admin/intake/intake/")
+    desk.look("intakes", "admin: intakes list")
+    desk.go("/admin/intake/intake/rules/")
+    desk.look("triage-rules", "admin: triage rules reference")
+    desk.go(f"/admin/clinic/bookingrequest/{booking.pk}/change/")
 
-    desk.page.go_back()
     desk.follow("Clear for massage")
     desk.page.get_by_label("How was the request cleared?").fill(
         "Dr. Amari phoned: night pain checked, gentle pressure is fine."
