@@ -158,6 +158,7 @@ class IntakeAdmin(admin.ModelAdmin):
         messages.success(request, done)
 
     def _review_context(self, request, intake, note, error):
+        triggers = presentation.triggers_of(intake)  # evaluated once for the whole page
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -165,12 +166,12 @@ class IntakeAdmin(admin.ModelAdmin):
             "title": str(intake),
             "intake": intake,
             "level_badge": level_badge(intake.level, intake.get_level_display()),
-            "questionnaire": presentation.questionnaire(intake),
-            "fired": presentation.findings(intake, set(intake.fired) - {SELF_CARE_RULE.id}),
-            "possible": presentation.findings(intake, intake.fired_unknown),
-            "cautions": presentation.findings(intake, intake.cautions, cautions=True),
+            "questionnaire": presentation.questionnaire(intake, triggers),
+            "fired": presentation.findings(set(intake.fired) - {SELF_CARE_RULE.id}, triggers),
+            "possible": presentation.findings(intake.fired_unknown, triggers),
+            "cautions": presentation.findings(intake.cautions, triggers, cautions=True),
             "possible_cautions": presentation.findings(
-                intake, intake.cautions_unknown, cautions=True
+                intake.cautions_unknown, triggers, cautions=True
             ),
             "flags": [FLAG_TEXT.get(flag, flag) for flag in intake.flags],
             "accesses": intake.accesses.select_related("user")[:50],

@@ -39,8 +39,12 @@ def answer_text(question: Question, value) -> str:
     return str(labels.get(value, value))
 
 
-def questionnaire(intake: Intake) -> list[tuple]:
-    triggers = assess(intake.answers).triggers
+def triggers_of(intake: Intake) -> dict:
+    """For each rule and caution, the questions whose answers set it off (current rules)."""
+    return assess(intake.answers).triggers
+
+
+def questionnaire(intake: Intake, triggers: dict) -> list[tuple]:
     shown = set(intake.fired) | set(intake.fired_unknown)
     shown |= set(intake.cautions) | set(intake.cautions_unknown)
     by_question: dict[str, list[str]] = {}
@@ -59,8 +63,7 @@ def questionnaire(intake: Intake) -> list[tuple]:
     ]
 
 
-def findings(intake: Intake, ids, *, cautions: bool = False) -> list[Finding]:
-    triggers = assess(intake.answers).triggers
+def findings(ids, triggers: dict, *, cautions: bool = False) -> list[Finding]:
     catalogue = CAUTIONS_BY_ID if cautions else RULES_BY_ID
     out = []
     for finding_id in sorted(ids):
@@ -105,7 +108,7 @@ def as_text(intake: Intake) -> str:
         f"{_('Review')}: {intake.get_review_status_display()} {intake.review_note}".rstrip(),
         f"{_('Versions')}: rules {intake.rules_version}, questions {intake.catalogue_version}",
     ]
-    for section, rows in questionnaire(intake):
+    for section, rows in questionnaire(intake, triggers_of(intake)):
         lines += ["", str(section.title).upper()]
         for row in rows:
             mark = " *" if row.triggered_by else ""
