@@ -83,6 +83,7 @@ run: install assets
 test: install assets
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	@$(PY) manage.py prepare_database
 	$(PY) manage.py makemigrations --check --dry-run
 	@if [ -x "$(CHROMIUM)" ]; then \
@@ -122,6 +123,7 @@ worker: install db
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .

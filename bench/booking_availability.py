@@ -27,15 +27,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from clinic.availability import open_slots  # noqa: E402
-from clinic.models import (  # noqa: E402
-    BookingRequest,
-    BookingStatus,
-    ClinicSettings,
-    Service,
-    Therapist,
-    WorkingHours,
-)
+from clinic.booking.availability import open_slots  # noqa: E402
+from clinic.booking.models import BookingRequest, BookingStatus, Service, Therapist, WorkingHours  # noqa: E402
+from clinic.core.models import ClinicSettings  # noqa: E402
 
 
 class Rollback(Exception):

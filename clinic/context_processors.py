@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from clinic.models import ClinicSettings
+from clinic.core.models import ClinicSettings
 
 
 def clinic(request):

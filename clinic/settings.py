@@ -75,7 +75,7 @@ else:
     SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
-    "clinic.admin_site.ClinicAdminConfig",
+    "clinic.staff.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,22 +84,22 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
-    "crispy_forms",
-    "crispy_bootstrap5",
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "clinic",
+    "clinic.core",
+    "clinic.staff",
+    "clinic.booking",
     "intake",
     "education",
 ]
 
 MIDDLEWARE = [
-    "clinic.request_log.request_log",
+    "clinic.core.request_log.request_log",
     "django.middleware.security.SecurityMiddleware",
-    "clinic.middleware.permissions_policy",
+    "clinic.core.middleware.permissions_policy",
     # Compresses HTML (with BREACH padding); static files come compressed from WhiteNoise.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -110,11 +110,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "clinic.middleware.private_pages_not_stored",
+    "clinic.core.middleware.private_pages_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "clinic.staff_access.staff_idle_timeout",
+    "clinic.core.middleware.staff_idle_timeout",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "clinic.middleware.clinic_time_zone",
+    "clinic.core.middleware.clinic_time_zone",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -227,8 +227,8 @@ STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "clinic.staff_access.locked_out"
-AXES_CLIENT_IP_CALLABLE = "clinic.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "clinic.staff.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "clinic.core.ratelimit.client_ip"
 AXES_RESET_ON_SUCCESS = True
 
 # Language and time. Times are stored in UTC and shown in the clinic's zone; the zone set in
@@ -255,9 +255,6 @@ STORAGES = {
 }
 
 WHITENOISE_USE_FINDERS = DEBUG
-
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Content Security Policy: nothing inline, nothing from another host.
 SECURE_CSP = {
@@ -303,8 +300,8 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "clinic.request_log.RequestIdFilter"}},
-    "formatters": {"json": {"()": "clinic.request_log.JsonFormatter"}},
+    "filters": {"request_id": {"()": "clinic.core.request_log.RequestIdFilter"}},
+    "formatters": {"json": {"()": "clinic.core.request_log.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path, re_path
+from django.urls import include, path
+from django.views.generic import RedirectView
 
-from clinic import booking_views, views
+from clinic import views
 from education.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -19,12 +20,11 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("articles/", include("education.urls")),
     path("intake/", include("intake.urls")),
-    path("book/", booking_views.book, name="booking_start"),
-    path("book/sent/", booking_views.sent, name="booking_sent"),
-    re_path(
-        r"^book/(?P<reference>UNK-[2-9A-HJKMNP-TV-Z]{5})/$",
-        booking_views.manage,
-        name="booking_manage",
+    path("book/", include("clinic.booking.urls")),
+    # Clinic settings moved from the booking app to core; old bookmarks still arrive.
+    path(
+        f"{settings.ADMIN_URL}clinic/clinicsettings/<path:rest>",
+        RedirectView.as_view(url=f"/{settings.ADMIN_URL}core/clinicsettings/%(rest)s"),
     ),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

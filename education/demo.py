@@ -14,7 +14,6 @@ from typing import Any
 
 import frontmatter
 import yaml
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
@@ -32,11 +31,12 @@ class ContentError(ValueError):
     """A content file that cannot be loaded, with the file named in the message."""
 
 
-def seed(content_dir: Path | str = CONTENT_DIR) -> list[Article]:
+def seed(content_dir: Path | str = CONTENT_DIR, answered_by=None) -> list[Article]:
+    """Load the articles; `answered_by` (a staff user) answers the demo reader question."""
     content_dir = Path(content_dir)
     topics = load_topics(content_dir / "topics.yml")
     articles = [load_article(path, topics) for path in sorted(content_dir.glob("*.md"))]
-    seed_questions()
+    seed_questions(answered_by)
     return articles
 
 
@@ -157,14 +157,11 @@ def _sync_citations(article: Article, entries: list, path: Path) -> None:
         )
 
 
-def seed_questions() -> None:
+def seed_questions(therapist=None) -> None:
     """One answered question and one waiting for a therapist, under the stretches article."""
     article = Article.objects.filter(slug=QUESTIONS_ARTICLE).first()
     if article is None:
         return
-    from clinic.demo import DEMO_USERNAME
-
-    therapist = get_user_model().objects.filter(username=DEMO_USERNAME).first()
     ReaderQuestion.objects.get_or_create(
         article=article,
         email="dana.reader@example.com",

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clinic.form_guard import GuardedForm
+from clinic.core.form_guard import GuardedForm
 from education.models import ReaderQuestion
 
 QUESTION_MAX_LENGTH = 2000

@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from clinic.models import ClinicSettings
+from clinic.core.models import ClinicSettings
 from education.models import Article
 
 # The characters that could end a <script> element or start markup, as JSON escapes.

@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from clinic.ratelimit import client_ip
+from clinic.core.ratelimit import client_ip
 from intake import presentation, reviewing
 from intake.models import SEVERITY, Intake, IntakeAccess
 from intake.questions import CATALOGUE_VERSION

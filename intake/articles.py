@@ -1,4 +1,11 @@
-"""Which articles help with what a client reported: rule ids to article slugs."""
+"""Which articles help with what a client reported: rule ids to article slugs.
+
+The links follow the level. A MEDICAL client has been told to see a doctor first and, until a
+doctor says it is fine, not to stretch, exercise or self-massage the painful area (spec, "How
+the form behaves"), so a MEDICAL result links only articles that prescribe no exercise: first
+what to watch for, when to get help and massage safety, then any other no-exercise article a
+fired rule points to. tests/education/test_article_safety.py checks this against the files.
+"""
 
 from education.models import Article
 
@@ -29,21 +36,38 @@ RULE_ARTICLES = {
 }
 MEDICAL_ARTICLES = [
     "when-upper-back-pain-is-not-a-knot",
+    "when-to-seek-professional-help",
     "massage-safety-blood-thinners-bones-pregnancy",
 ]
 CAUTION_ARTICLES = ["massage-safety-blood-thinners-bones-pregnancy"]
+
+# The articles a MEDICAL result may link: none prescribes stretches, exercises, self-massage or
+# tools, and none links straight to one that does. An allow-list, so a new article stays off
+# MEDICAL results until someone has checked it.
+NO_EXERCISE_ARTICLES = frozenset(
+    {
+        *MEDICAL_ARTICLES,
+        "sleep-positions-and-pillows-for-upper-back-pain",
+        "what-deep-tissue-therapy-does",
+        "your-first-deep-tissue-session",
+    }
+)
 
 
 def slugs_for(level: str, fired, cautions) -> list[str]:
     """Slugs in the order they help most; never for an emergency (911 is the only step)."""
     if level == "EMERGENCY":
         return []
-    slugs = list(MEDICAL_ARTICLES) if level == "MEDICAL" else []
+    medical = level == "MEDICAL"
+    slugs = list(MEDICAL_ARTICLES) if medical else []
     for rule_id in sorted(fired):
         slugs += RULE_ARTICLES.get(rule_id, [])
     if cautions:
         slugs += CAUTION_ARTICLES
-    slugs += GENERAL
+    if medical:
+        slugs = [slug for slug in slugs if slug in NO_EXERCISE_ARTICLES]
+    else:
+        slugs += GENERAL
     return list(dict.fromkeys(slugs))
 
 

@@ -5,7 +5,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from clinic.models import ClinicSettings
+from clinic.core.models import ClinicSettings
 from intake.models import Intake
 
 

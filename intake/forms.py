@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from clinic.form_guard import GuardedForm
+from clinic.core.form_guard import GuardedForm
 from intake.models import Intake
 from intake.questions import Question, Section
 

@@ -11,6 +11,7 @@ from intake.models import Intake
 PROGRESS_KEY = "intake_progress"
 RESULT_KEY = "intake_result"
 EMERGENCY_KEY = "intake_emergency"
+RETURN_KEY = "intake_return_to"
 
 
 def is_abandoned(stored: dict, now: dt.datetime) -> bool:
@@ -62,3 +63,18 @@ def current_intake(request) -> Intake | None:
     if pk is None:
         return None
     return Intake.objects.filter(pk=pk).first()
+
+
+def return_after_check(request, path: str) -> None:
+    """Another page sent the client here and wants them back when the check is done (booking
+    keeps their chosen time this way); `path` is a path on this site."""
+    request.session[RETURN_KEY] = path
+
+
+def forget_return(request) -> None:
+    request.session.pop(RETURN_KEY, None)
+
+
+def return_path(request) -> str | None:
+    """Where the client was sent from, if a page asked to have them back."""
+    return request.session.get(RETURN_KEY)

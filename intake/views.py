@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from clinic import form_guard, ratelimit
+from clinic.core import form_guard, ratelimit
 from intake import articles, session, steps
 from intake.forms import ContactForm, SectionForm
 from intake.submission import submit
@@ -177,6 +177,6 @@ def result(request):
             "incomplete": intake is not None and intake.emergency_screen_incomplete,
             "has_cautions": bool(cautions),
             "articles": articles.articles_for(level, fired, cautions),
-            "continue_booking": "booking_draft" in request.session,
+            "continue_booking": session.return_path(request) is not None,
         },
     )

@@ -5,7 +5,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.roles import FRONT_DESK, THERAPISTS, sync_groups
+from clinic.core.roles import FRONT_DESK, THERAPISTS, sync_groups
 from tests.html_checks import inline_code_problems
 
 
@@ -66,7 +66,7 @@ def front_desk_client(client, front_desk):
 
 @pytest.fixture
 def deep60(db):
-    from tests.clinic.booking_support import make_service
+    from tests.booking.support import make_service
 
     return make_service("deep-tissue-60", minutes=60, buffer=15, name="Deep tissue 60")
 
@@ -74,7 +74,7 @@ def deep60(db):
 @pytest.fixture
 def alex(db):
     """A therapist working 9:00-17:00 every day of the week (clinic time)."""
-    from tests.clinic.booking_support import make_therapist
+    from tests.booking.support import make_therapist
 
     return make_therapist("alex", display_name="Alex Morgan")
 
@@ -82,7 +82,7 @@ def alex(db):
 @pytest.fixture
 def sam(db):
     """A second therapist, working 12:00-20:00 every day."""
-    from tests.clinic.booking_support import make_therapist
+    from tests.booking.support import make_therapist
 
     return make_therapist("sam", hours=((12, 0, 20, 0),), display_name="Sam Rivera")
 

@@ -9,10 +9,10 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.tokens import manage_path
+from clinic.booking.tokens import manage_path
 from education import publishing
 from education.models import Article
-from tests.clinic.booking_support import in_days, make_request, make_service, make_therapist
+from tests.booking.support import in_days, make_request, make_service, make_therapist
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import json
 import pytest
 from django.db import DatabaseError
 
-from clinic.models import ClinicSettings
+from clinic.core.models import ClinicSettings
 
 pytestmark = pytest.mark.django_db
 

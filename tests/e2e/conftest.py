@@ -18,8 +18,8 @@ from django.conf import settings as django_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import sync_playwright
 
-from clinic.models import ClinicSettings
-from clinic.roles import THERAPISTS
+from clinic.core.models import ClinicSettings
+from clinic.core.roles import THERAPISTS
 from tests.e2e import browser as tabs
 from tests.e2e.flows import THERAPIST_TOTP_KEY
 

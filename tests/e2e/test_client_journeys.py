@@ -5,7 +5,7 @@ import re
 import icalendar
 import pytest
 
-from clinic.models import BookingRequest, BookingStatus
+from clinic.booking.models import BookingRequest, BookingStatus
 from intake.models import IntakeAccess
 from tests.e2e import flows
 

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from clinic.models import BookingRequest, BookingStatus
+from clinic.booking.models import BookingRequest, BookingStatus
 from intake.steps import LAST, STEPS
 from tests.e2e import flows
 from tests.e2e.browser import BrowserTab

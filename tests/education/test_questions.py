@@ -3,7 +3,7 @@ import time
 import pytest
 from django.core import mail
 
-from clinic.form_guard import stamp
+from clinic.core.form_guard import stamp
 from education.models import ReaderQuestion
 
 pytestmark = pytest.mark.django_db

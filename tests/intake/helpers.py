@@ -2,7 +2,7 @@
 
 import time
 
-from clinic.form_guard import stamp
+from clinic.core.form_guard import stamp
 from intake.steps import STEPS
 from tests.intake.answers import BENIGN
 

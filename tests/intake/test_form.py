@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from clinic.form_guard import stamp
+from clinic.core.form_guard import stamp
 from intake.models import Intake
 from intake.steps import LAST
 from tests.intake.answers import BENIGN, benign

@@ -4,10 +4,10 @@ import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 
-from clinic.models import BookingEvent, BookingStatus
+from clinic.booking.models import BookingEvent, BookingStatus
 from intake import retention
 from intake.models import Intake, IntakeAccess
-from tests.clinic.booking_support import in_days, make_request
+from tests.booking.support import in_days, make_request
 from tests.intake.answers import BENIGN
 from tests.intake.factories import make_intake
 from tests.intake.helpers import step_data

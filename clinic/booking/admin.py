@@ -1,0 +1,566 @@
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Value, When
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from clinic.booking import availability, privacy
+from clinic.booking import forms as booking_forms
+from clinic.booking import pipeline as booking
+from clinic.booking.models import (
+    BookingEvent,
+    BookingRequest,
+    DataDeletionRequest,
+    Service,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
+from clinic.core.models import ClinicSettings
+from clinic.core.ratelimit import client_ip
+
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,100}")
+
+
+# --- Booking ------------------------------------------------------------------------------------
+
+
+class WorkingHoursInline(admin.TabularInline):
+    model = WorkingHours
+    extra = 0
+    verbose_name_plural = _("weekly hours (clinic time)")
+
+
+class TimeOffInline(admin.TabularInline):
+    model = TimeOff
+    extra = 0
+    fields = ["start", "end", "note"]
+
+    def get_queryset(self, request):
+        # Upcoming time off only; the full list is under "Time off".
+        return super().get_queryset(request).filter(end__gte=timezone.now())
+
+
+@admin.register(Therapist)
+class TherapistAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "specialties", "active", "accepts_new_clients"]
+    list_filter = ["active", "accepts_new_clients"]
+    search_fields = ["display_name", "slug"]
+    prepopulated_fields = {"slug": ["display_name"]}
+    inlines = [WorkingHoursInline, TimeOffInline]
+    fields = ["display_name", "slug", "user", "specialties", "bio", "active", "accepts_new_clients"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    list_display = ["name", "duration_minutes", "recovery_buffer_minutes", "price", "active"]
+    list_filter = ["active"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(TimeOff)
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ["therapist", "start", "end", "note"]
+    list_filter = ["therapist"]
+    list_select_related = ["therapist"]
+    date_hierarchy = "start"
+
+
+class BookingEventInline(admin.TabularInline):
+    model = BookingEvent
+    fields = ["at", "from_status", "to_status", "actor_kind", "actor", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = _("history")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NeedsActionFilter(admin.SimpleListFilter):
+    title = _("needs action")
+    parameter_name = "needs_action"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Needs action (new, awaiting clearance, proposals about to expire)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.needs_action(timezone.now(), ClinicSettings.load())
+        return queryset
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One button on a booking request's page, and the small view behind it."""
+
+    label: str
+    form: type[forms.Form]
+    run: Callable  # (request_obj, user, cleaned_data) -> BookingRequest
+    allowed: tuple[str, ...]
+    done: str
+    permission: str | None = None
+    danger: bool = False
+
+
+def _time_initial(obj: BookingRequest) -> dict:
+    start = obj.start or obj.requested_start
+    therapist = obj.therapist or obj.requested_therapist
+    if therapist is None:
+        free = availability.free_therapists(obj.service, start)
+        therapist = free[0] if free else None
+    return {"therapist": therapist, "start": timezone.localtime(start)}
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "clear": Transition(
+        label=_("Clear for massage"),
+        form=booking_forms.ClearForm,
+        run=lambda obj, user, data: booking.clear(
+            obj, by=user, note=data["note"], ip_address=data["ip_address"]
+        ),
+        allowed=booking.ALLOWED_FROM["clear"],
+        done=_("Cleared: the request now waits for a time to be confirmed."),
+        permission="intake.change_intake",
+    ),
+    "confirm": Transition(
+        label=_("Confirm"),
+        form=booking_forms.ConfirmForm,
+        run=lambda obj, user, data: booking.confirm(
+            obj, by=user, therapist=data["therapist"], start=data["start"], note=data["note"]
+        ),
+        allowed=booking.ALLOWED_FROM["confirm"],
+        done=_("Confirmed. The client gets an email with a calendar file."),
+    ),
+    "propose": Transition(
+        label=_("Propose another time"),
+        form=booking_forms.ProposeForm,
+        run=lambda obj, user, data: booking.propose(
+            obj, by=user, therapist=data["therapist"], start=data["start"], message=data["message"]
+        ),
+        allowed=booking.ALLOWED_FROM["propose"],
+        done=_("Proposed. The client can accept or decline it from their email."),
+    ),
+    "decline": Transition(
+        label=_("Decline"),
+        form=booking_forms.ReasonForm,
+        run=lambda obj, user, data: booking.decline(obj, by=user, reason=data["reason"]),
+        allowed=booking.ALLOWED_FROM["decline"],
+        done=_("Declined. The client gets the reason by email."),
+        danger=True,
+    ),
+    "cancel": Transition(
+        label=_("Cancel the booking"),
+        form=booking_forms.OptionalReasonForm,
+        run=lambda obj, user, data: booking.cancel_by_clinic(obj, by=user, reason=data["reason"]),
+        allowed=booking.ALLOWED_FROM["cancel_by_clinic"],
+        done=_("Cancelled. The client gets an email."),
+        danger=True,
+    ),
+    "complete": Transition(
+        label=_("Mark completed"),
+        form=booking_forms.StaffNoteForm,
+        run=lambda obj, user, data: booking.complete(obj, by=user, note=data["note"]),
+        allowed=booking.ALLOWED_FROM["complete"],
+        done=_("Marked completed."),
+    ),
+    "no-show": Transition(
+        label=_("Mark no-show"),
+        form=booking_forms.StaffNoteForm,
+        run=lambda obj, user, data: booking.no_show(obj, by=user, note=data["note"]),
+        allowed=booking.ALLOWED_FROM["no_show"],
+        done=_("Marked as a no-show."),
+        danger=True,
+    ),
+}
+TIME_FORMS = (booking_forms.ConfirmForm, booking_forms.ProposeForm)
+
+
+@admin.register(BookingRequest)
+class BookingRequestAdmin(admin.ModelAdmin):
+    list_display = [
+        "reference",
+        "client_name",
+        "service",
+        "when",
+        "therapist_shown",
+        "status_badge",
+        "intake_badge",
+    ]
+    list_filter = [NeedsActionFilter, "status", "therapist", "requested_therapist", "service"]
+    date_hierarchy = "requested_start"
+    search_fields = ["reference", "client_name", "email", "phone"]
+    list_per_page = 50
+    inlines = [BookingEventInline]
+    readonly_fields = [
+        "reference",
+        "status_badge",
+        "intake_badge",
+        "language",
+        "note",
+        "service",
+        "requested_therapist",
+        "requested_start",
+        "therapist",
+        "start",
+        "end",
+        "blocked_until",
+        "message_to_client",
+        "status_changed_at",
+        "reminder_sent_at",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["reference", "status_badge", "intake_badge"]}),
+        (_("Client"), {"fields": ["client_name", "email", "phone", "language", "note"]}),
+        (
+            _("Requested"),
+            {"fields": ["service", "requested_therapist", "requested_start"]},
+        ),
+        (
+            _("Proposed or booked"),
+            {"fields": ["therapist", "start", "end", "blocked_until", "message_to_client"]},
+        ),
+        (
+            _("Record"),
+            {
+                "fields": ["status_changed_at", "reminder_sent_at", "created_at", "updated_at"],
+                "classes": ["collapse"],
+            },
+        ),
+    ]
+
+    class Media:
+        css = {"all": ["css/admin-booking.css"]}
+
+    def get_queryset(self, request):
+        # The intake's answers are never needed here: only its level, flags and review.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("service", "therapist", "requested_therapist", "intake")
+            .defer("intake__answers", "note")
+            .annotate(can_view_intake=Value(request.user.has_perm("intake.view_intake")))
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        """The client's free-text note may hold health details: therapists only."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("intake.view_intake"):
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "note"]})
+            for name, options in fieldsets
+        ]
+
+    def has_add_permission(self, request):
+        return False  # requests come from /book/; the history must start with the client
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- columns and fields ---
+
+    @admin.display(description=_("time"), ordering="requested_start")
+    def when(self, obj):
+        return date_format(timezone.localtime(obj.shown_start), "D j M, H:i")
+
+    @admin.display(description=_("therapist"))
+    def therapist_shown(self, obj):
+        return obj.shown_therapist or _("any")
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return format_html(
+            '<span class="booking-status status-{}">{}</span>', obj.status, obj.get_status_display()
+        )
+
+    @admin.display(description=_("intake"))
+    def intake_badge(self, obj):
+        intake = obj.intake
+        if intake is None:
+            return "-"
+        badge = format_html(
+            '<span class="level-badge level-{}">{}</span>', intake.level, intake.get_level_display()
+        )
+        if intake.emergency_screen_incomplete:
+            badge = format_html(
+                '{} <span class="level-badge level-EMERGENCY">{}</span>',
+                badge,
+                _("emergency questions unanswered"),
+            )
+        if intake.review_status != intake.ReviewStatus.NEW:
+            badge = format_html("{} ({})", badge, intake.get_review_status_display())
+        if getattr(obj, "can_view_intake", False):
+            return format_html('<a href="{}">{}</a>', intake.get_admin_url(), badge)
+        return badge
+
+    # --- transition views ---
+
+    def get_urls(self):
+        return [
+            path(
+                "schedule/",
+                self.admin_site.admin_view(self.schedule_view),
+                name="clinic_bookingrequest_schedule",
+            ),
+            path(
+                "<path:object_id>/do/<slug:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="clinic_bookingrequest_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def available_transitions(self, request, obj) -> list[tuple[str, Transition]]:
+        if not self.has_change_permission(request, obj):
+            return []
+        return [
+            (name, transition)
+            for name, transition in TRANSITIONS.items()
+            if obj.status in transition.allowed
+            and (transition.permission is None or request.user.has_perm(transition.permission))
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if obj is not None:
+            extra_context["transitions"] = [
+                {
+                    "url": reverse("admin:clinic_bookingrequest_transition", args=[obj.pk, name]),
+                    "label": transition.label,
+                    "danger": transition.danger,
+                }
+                for name, transition in self.available_transitions(request, obj)
+            ]
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def transition_view(self, request, object_id, name):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        transition = TRANSITIONS.get(name)
+        if transition is None:
+            raise Http404
+        if not self.has_change_permission(request, obj) or (
+            transition.permission and not request.user.has_perm(transition.permission)
+        ):
+            raise PermissionDenied
+        change_url = reverse("admin:clinic_bookingrequest_change", args=[obj.pk])
+        initial = _time_initial(obj) if transition.form in TIME_FORMS else {}
+        form = transition.form(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                data = {**form.cleaned_data, "ip_address": client_ip(request)}
+                transition.run(obj, request.user, data)
+            except booking.BookingError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, transition.done)
+                return HttpResponseRedirect(change_url)
+        elif request.method == "GET" and obj.status not in transition.allowed:
+            messages.warning(
+                request,
+                _("This request is “%(status)s”: “%(action)s” does not apply.")
+                % {"status": obj.get_status_display(), "action": transition.label},
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"{transition.label}: {obj.reference}",
+            "transition": transition,
+            "form": form,
+            "media": self.media + form.media,
+            "change_url": change_url,
+            "day_bookings": self._day_bookings(obj, initial),
+        }
+        return TemplateResponse(request, "admin/clinic/bookingrequest/transition.html", context)
+
+    def _day_bookings(self, obj, initial):
+        """The therapist's other bookings that day, to choose a time that fits."""
+        therapist, start = initial.get("therapist"), initial.get("start")
+        if therapist is None or start is None:
+            return None
+        day = start.date()
+        zone = ClinicSettings.load().zone
+        return (
+            BookingRequest.objects.booked()
+            .filter(
+                therapist=therapist,
+                start__gte=availability.local_midnight(day, zone),
+                start__lt=availability.local_midnight(day + dt.timedelta(days=1), zone),
+            )
+            .exclude(pk=obj.pk)
+            .select_related("service")
+            .order_by("start")
+        )
+
+    # --- schedule ---
+
+    def schedule_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        rules = ClinicSettings.load()
+        today = timezone.localdate(timezone=rules.zone)
+        try:
+            day = dt.date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            day = today
+        if abs((day - today).days) > 3660:  # ten years either way is plenty for a schedule
+            day = today
+        span = "week" if request.GET.get("span") == "week" else "day"
+        if span == "week":
+            first = day - dt.timedelta(days=day.weekday())
+            last = first + dt.timedelta(days=6)
+            step = dt.timedelta(days=7)
+        else:
+            first = last = day
+            step = dt.timedelta(days=1)
+        bookings = (
+            BookingRequest.objects.booked()
+            .filter(
+                start__gte=availability.local_midnight(first, rules.zone),
+                start__lt=availability.local_midnight(last + dt.timedelta(days=1), rules.zone),
+            )
+            .select_related("service", "therapist")
+            .order_by("start")
+        )
+        therapists = Therapist.objects.filter(active=True)
+        only = request.GET.get("therapist", "")
+        if not SLUG.fullmatch(only):
+            only = ""
+        if only:
+            therapists = therapists.filter(slug=only)
+            bookings = bookings.filter(therapist__slug=only)
+        by_therapist: dict[int, dict] = {}
+        for therapist in therapists:
+            by_therapist[therapist.pk] = {"therapist": therapist, "days": {}}
+        for item in bookings:
+            entry = by_therapist.setdefault(
+                item.therapist_id, {"therapist": item.therapist, "days": {}}
+            )
+            local_day = timezone.localtime(item.start, rules.zone).date()
+            entry["days"].setdefault(local_day, []).append(item)
+
+        def link(target, target_span=span, therapist=only):
+            params = {"date": target.isoformat(), "span": target_span}
+            if therapist:
+                params["therapist"] = therapist
+            return "?" + urlencode(params)
+
+        days = availability.local_days(first, last)
+        rows = [
+            {
+                "therapist": entry["therapist"],
+                "own_url": link(day, therapist=entry["therapist"].slug),
+                "days": [(d, entry["days"].get(d, [])) for d in days],
+                "count": sum(len(v) for v in entry["days"].values()),
+            }
+            for entry in by_therapist.values()
+        ]
+
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Schedule"),
+            "rows": rows,
+            "first": first,
+            "last": last,
+            "span": span,
+            "zone_name": rules.time_zone,
+            "previous_url": link(first - step),
+            "next_url": link(first + step),
+            "today_url": link(today),
+            "day_url": link(day, "day"),
+            "week_url": link(day, "week"),
+            "everyone_url": link(day, therapist="") if only else None,
+        }
+        return TemplateResponse(request, "admin/clinic/bookingrequest/schedule.html", context)
+
+
+@admin.register(DataDeletionRequest)
+class DataDeletionRequestAdmin(admin.ModelAdmin):
+    """Clients' requests to delete their data: pending first; carry out or refuse."""
+
+    list_display = ["reference", "status", "requested_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["decided_by"]
+    search_fields = ["=reference"]
+    ordering = [
+        Case(When(status="pending", then=Value(0)), default=Value(1)).asc(),
+        "-requested_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        deletion = self.get_object(request, unquote(object_id))
+        if deletion is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_permission(request, deletion):
+            raise PermissionDenied
+        note, error = "", None
+        if request.method == "POST":
+            if not self.has_change_permission(request, deletion):
+                raise PermissionDenied
+            note = request.POST.get("note", "")
+            try:
+                if request.POST.get("decision") == "carry_out":
+                    done = privacy.carry_out(
+                        deletion, by=request.user, ip_address=client_ip(request)
+                    )
+                    messages.success(
+                        request,
+                        _("Done: %(intakes)s intakes deleted, %(bookings)s requests anonymised.")
+                        % {"intakes": done.intakes_deleted, "bookings": done.bookings_anonymised},
+                    )
+                else:
+                    privacy.refuse(deletion, by=request.user, note=note)
+                    messages.success(request, _("Refused; the client is told why."))
+            except privacy.PrivacyError as problem:
+                error = str(problem)
+            else:
+                return HttpResponseRedirect(request.path)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": deletion,
+            "title": str(deletion),
+            "deletion": deletion,
+            "holds": privacy.what_is_held(deletion) if deletion.status == "pending" else None,
+            "can_decide": deletion.status == "pending"
+            and self.has_change_permission(request, deletion),
+            "note": note,
+            "error": error,
+        }
+        return TemplateResponse(request, "admin/clinic/datadeletionrequest/decide.html", context)

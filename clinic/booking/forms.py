@@ -1,0 +1,199 @@
+"""Forms for booking: they validate input only. Whether a time is open, and what a request may
+become, is decided by availability.py and pipeline.py."""
+
+import re
+
+from django import forms
+from django.contrib.admin.widgets import AdminSplitDateTime
+from django.utils.translation import gettext_lazy as _
+
+from clinic.booking.availability import parse_slot_value
+from clinic.booking.models import Service, Therapist
+from clinic.core.form_guard import GuardedForm
+
+ANY_THERAPIST = "any"
+PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")
+
+
+def bookable_therapists():
+    return Therapist.objects.filter(active=True, accepts_new_clients=True)
+
+
+class ChooseServiceForm(forms.Form):
+    """Step one (a GET form): which session, and with whom."""
+
+    service = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=Service.objects.bookable(),
+        to_field_name="slug",
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose a session."),
+            "invalid_choice": _("Choose one of the sessions listed."),
+        },
+    )
+    therapist = forms.ChoiceField(
+        label=_("Therapist"),
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a therapist, or “Any therapist”."),
+            "invalid_choice": _("Choose one of the therapists listed."),
+        },
+    )
+
+    def __init__(self, *args, therapists=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.therapists = list(bookable_therapists() if therapists is None else therapists)
+        self.fields["therapist"].choices = [(ANY_THERAPIST, _("Any therapist"))] + [
+            (therapist.slug, therapist.display_name) for therapist in self.therapists
+        ]
+        self.fields["therapist"].initial = ANY_THERAPIST
+
+    def chosen_therapist(self) -> Therapist | None:
+        slug = self.cleaned_data["therapist"]
+        return next((t for t in self.therapists if t.slug == slug), None)
+
+
+class ContactFields(forms.Form):
+    client_name = forms.CharField(
+        label=_("Your name"),
+        max_length=120,
+        error_messages={"required": _("Enter your name.")},
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("We send the confirmation and your link to manage the booking here."),
+        error_messages={
+            "required": _("Enter your email address."),
+            "invalid": _("Enter an email address like name@example.com."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        help_text=_("In case we need to call you about your request."),
+        error_messages={"required": _("Enter a phone number.")},
+    )
+    note = forms.CharField(
+        label=_("Anything we should know? (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example a preferred pressure. Health questions belong in the pre-visit check."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        autocomplete = {"client_name": "name", "email": "email", "phone": "tel"}
+        for name in ("client_name", "email", "phone", "note"):
+            widget = self.fields[name].widget
+            widget.attrs["class"] = "form-control"
+            if name in autocomplete:
+                widget.attrs["autocomplete"] = autocomplete[name]
+        self.fields["phone"].widget.input_type = "tel"
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        digits = re.sub(r"\D", "", phone)
+        if not PHONE_CHARACTERS.match(phone) or not 7 <= len(digits) <= 15:
+            raise forms.ValidationError(
+                _("Enter a phone number we can call, like (555) 010-0100."), code="invalid"
+            )
+        return phone
+
+
+class TimeField(forms.CharField):
+    """A start time as posted by the radio list: a UTC timestamp."""
+
+    default_error_messages = {
+        "required": _("Choose a time."),
+        "invalid": _("Choose one of the times listed."),
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        parsed = parse_slot_value(value)
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
+class ChooseTimeForm(forms.Form):
+    """Step two without an intake yet: the time only; contact details come after the check."""
+
+    start = TimeField(label=_("Time"))
+
+
+class BookingForm(GuardedForm, ContactFields, ChooseTimeForm):
+    """Step two with an intake: the time, contact details and a note (with the spam guards
+    of every public form that sends email)."""
+
+    field_order = ["start", "client_name", "email", "phone", "note"]
+
+
+# --- admin: the forms behind each transition button ----------------------------------------------
+
+
+class StaffNoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note for the history (not sent to the client)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
+class ClearForm(forms.Form):
+    note = forms.CharField(
+        label=_("How was the request cleared?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "Required when the intake said to see a doctor first or left emergency questions "
+            "unanswered: e.g. the doctor's OK, or the call in which you asked them."
+        ),
+    )
+
+
+class TimeChoiceForm(forms.Form):
+    therapist = forms.ModelChoiceField(
+        label=_("Therapist"), queryset=Therapist.objects.filter(active=True)
+    )
+    start = forms.SplitDateTimeField(
+        label=_("Start (clinic time)"),
+        widget=AdminSplitDateTime,
+        error_messages={"required": _("Enter the date and time.")},
+    )
+
+
+class ConfirmForm(TimeChoiceForm, StaffNoteForm):
+    field_order = ["therapist", "start", "note"]
+
+
+class ProposeForm(TimeChoiceForm):
+    message = forms.CharField(
+        label=_("Message to the client (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Sent with the proposal, e.g. why the requested time does not work."),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, for the client"),
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Sent to the client by email. No health details."),
+        error_messages={"required": _("Write the reason the client will read.")},
+    )
+
+
+class OptionalReasonForm(ReasonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+        self.fields["reason"].label = _("Reason, for the client (optional)")

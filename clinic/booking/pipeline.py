@@ -1,0 +1,647 @@
+"""The booking pipeline: one function per transition of a BookingRequest.
+
+Each transition locks the request (select_for_update), checks that its current status allows
+the move, changes it inside one transaction, writes exactly one BookingEvent and enqueues the
+emails in that same transaction (with the database task backend the queued task is a row of
+that transaction: a rolled-back change sends nothing, a committed one is never forgotten).
+A move the current state does not allow raises BookingError with a message for the person
+who tried it, and changes nothing.
+
+    submit ──► awaiting_clearance ──clear──► requested ──confirm──► confirmed ──► completed
+                                              │  ▲  │                  ▲  │           no_show
+                                      propose │  │  │ decline          │  └─cancel─► cancelled
+                                              ▼  │  ▼                  │
+                                           proposed ─accept_proposal───┘
+                                     (decline_proposal: back to requested)
+    Any open request (awaiting_clearance, requested, proposed) may be declined, cancelled or
+    expire when nobody answers in time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clinic.booking import availability, tasks
+from clinic.booking.models import (
+    OPEN_STATUSES,
+    BookingEvent,
+    BookingRequest,
+    BookingStatus,
+    Service,
+    Therapist,
+    TimeOff,
+    new_reference,
+)
+from clinic.core.models import ClinicSettings
+from intake.models import Intake, Level
+from intake.reviewing import ReviewError, clear_for_massage
+
+Status = BookingStatus
+DOUBLE_BOOKING_CONSTRAINT = "booking_no_double_booking"
+REMINDER_BEFORE = dt.timedelta(hours=24)
+
+
+# Which statuses each transition starts from (the admin shows a button only where it applies).
+ALLOWED_FROM: dict[str, tuple[str, ...]] = {
+    "clear": (Status.AWAITING_CLEARANCE,),
+    "confirm": (Status.REQUESTED, Status.PROPOSED),
+    "propose": (Status.REQUESTED, Status.PROPOSED),
+    "accept_proposal": (Status.PROPOSED,),
+    "decline_proposal": (Status.PROPOSED,),
+    "decline": OPEN_STATUSES,
+    "cancel_by_client": (*OPEN_STATUSES, Status.CONFIRMED),
+    "cancel_by_clinic": (*OPEN_STATUSES, Status.CONFIRMED),
+    "expire": OPEN_STATUSES,
+    "complete": (Status.CONFIRMED,),
+    "no_show": (Status.CONFIRMED,),
+}
+
+
+class BookingError(Exception):
+    """A booking change that cannot be made. `message` is for the person who tried it;
+    `code` says which kind of problem it was (forms attach slot problems to the time field)."""
+
+    def __init__(self, message: str, code: str = "invalid"):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or timezone.now()
+
+
+def _wrong_state(request: BookingRequest, action: str) -> BookingError:
+    return BookingError(
+        _("Request %(reference)s is “%(status)s”, so it cannot be %(action)s.")
+        % {
+            "reference": request.reference,
+            "status": request.get_status_display(),
+            "action": action,
+        },
+        code="wrong_state",
+    )
+
+
+def _is_double_booking(error: IntegrityError) -> bool:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) == DOUBLE_BOOKING_CONSTRAINT
+
+
+def _already_booked(therapist: Therapist) -> BookingError:
+    return BookingError(
+        _(
+            "%(therapist)s is already booked at that time (sessions include their recovery "
+            "buffer). Choose another time or therapist."
+        )
+        % {"therapist": therapist},
+        code="double_booking",
+    )
+
+
+def _check_time(
+    request: BookingRequest, therapist: Therapist | None, start: dt.datetime | None, now
+) -> tuple[Therapist, dt.datetime]:
+    """A therapist and a start the clinic may propose or confirm."""
+    if therapist is None:
+        raise BookingError(_("Choose a therapist."), code="therapist")
+    if start is None:
+        raise BookingError(_("Choose a start time."), code="start")
+    if not therapist.active:
+        raise BookingError(
+            _("%(therapist)s is not active.") % {"therapist": therapist}, code="therapist"
+        )
+    if start <= now:
+        raise BookingError(_("That time has already passed."), code="start")
+    end = start + request.service.duration
+    if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
+        raise BookingError(
+            _("%(therapist)s is off at that time.") % {"therapist": therapist}, code="therapist"
+        )
+    return therapist, start
+
+
+def _set_time(request: BookingRequest, therapist: Therapist, start: dt.datetime) -> None:
+    request.therapist = therapist
+    request.start = start
+    request.end = start + request.service.duration
+    request.blocked_until = request.end + request.service.recovery_buffer
+
+
+def _forget_proposal(request: BookingRequest) -> None:
+    request.therapist = request.start = request.end = request.blocked_until = None
+    request.message_to_client = ""
+
+
+def _move(
+    request: BookingRequest,
+    *,
+    allowed: Iterable[str],
+    to: str,
+    action: str,
+    now: dt.datetime,
+    actor=None,
+    actor_kind: str = BookingEvent.Actor.STAFF,
+    note: str = "",
+    change: Callable[[BookingRequest], None] | None = None,
+    emails: Iterable[Callable[[BookingRequest, BookingEvent], None]] = (),
+) -> BookingRequest:
+    """The one way a status changes: lock, check, change, log, enqueue; all or nothing."""
+    if actor_kind == BookingEvent.Actor.STAFF and actor is None:
+        raise BookingError(_("A staff member must be named for this change."))
+    with transaction.atomic():
+        locked = (
+            BookingRequest.objects.select_for_update(of=("self",))
+            .select_related("service", "intake")
+            .get(pk=request.pk)
+        )
+        if locked.status not in allowed:
+            raise _wrong_state(locked, action)
+        if change is not None:
+            change(locked)
+        from_status = locked.status
+        locked.status = to
+        locked.status_changed_at = now
+        try:
+            with transaction.atomic():
+                locked.save()
+        except IntegrityError as error:
+            if _is_double_booking(error):
+                raise _already_booked(locked.therapist) from error
+            raise
+        event = BookingEvent.objects.create(
+            request=locked,
+            from_status=from_status,
+            to_status=to,
+            actor=actor,
+            actor_kind=actor_kind,
+            at=now,
+            note=note,
+        )
+        for enqueue in emails:
+            enqueue(locked, event)
+    return locked
+
+
+# What each transition sends, as small functions of (request, event): the task's arguments are
+# ids only, so a task in the database queue never carries a name, an email or a note.
+def _to_client(task) -> Callable[[BookingRequest, BookingEvent], None]:
+    return lambda request, event: task.enqueue(request.pk)
+
+
+def _to_clinic(request: BookingRequest, event: BookingEvent) -> None:
+    tasks.send_clinic_notice.enqueue(request.pk, event.pk)
+
+
+# --- transitions --------------------------------------------------------------------------------
+
+
+def submit(
+    *,
+    service: Service,
+    requested_therapist: Therapist | None,
+    requested_start: dt.datetime,
+    client_name: str,
+    email: str,
+    phone: str,
+    intake: Intake | None,
+    note: str = "",
+    language: str = "en",
+    now: dt.datetime | None = None,
+) -> BookingRequest:
+    """A client's request for an open time. The intake decides where it starts: a result that
+    needs a doctor first (or an emergency screen with gaps) waits for a therapist's clearance;
+    an emergency result gets no request at all."""
+    now = _now(now)
+    rules = ClinicSettings.load()
+    if intake is None:
+        raise BookingError(
+            _("Please complete the pre-visit check before requesting a time."), code="no_intake"
+        )
+    if intake.level == Level.EMERGENCY:
+        raise BookingError(
+            _("Your answers need emergency care now: call 911. We cannot take a booking."),
+            code="emergency",
+        )
+    found = availability.find_slot(
+        service, requested_therapist, requested_start, now=now, rules=rules
+    )
+    if isinstance(found, availability.Unavailable):
+        raise slot_error(found, rules)
+    status = Status.REQUESTED if intake.cleared_for_booking else Status.AWAITING_CLEARANCE
+    request = BookingRequest(
+        service=service,
+        requested_therapist=requested_therapist,
+        requested_start=requested_start,
+        client_name=client_name,
+        email=email,
+        phone=phone,
+        note=note,
+        language=language,
+        intake=intake,
+        status=status,
+        status_changed_at=now,
+    )
+    with transaction.atomic():
+        for attempt in range(8):
+            try:
+                with transaction.atomic():
+                    request.save()
+                break
+            except IntegrityError:
+                if (
+                    attempt == 7
+                    or not BookingRequest.objects.filter(reference=request.reference).exists()
+                ):
+                    raise
+                request.reference = new_reference()
+        event = BookingEvent.objects.create(
+            request=request,
+            from_status="",
+            to_status=status,
+            actor_kind=BookingEvent.Actor.CLIENT,
+            at=now,
+        )
+        tasks.send_receipt.enqueue(request.pk)
+        _to_clinic(request, event)
+    return request
+
+
+def slot_error(reason: availability.Unavailable, rules: ClinicSettings) -> BookingError:
+    messages = {
+        availability.Unavailable.TOO_SOON: _(
+            "Times less than %(hours)s hours away cannot be requested online. Choose a later "
+            "time, or call us."
+        )
+        % {"hours": rules.minimum_notice_hours},
+        availability.Unavailable.TOO_FAR: _(
+            "Times more than %(days)s days ahead cannot be requested yet. Choose an earlier day."
+        )
+        % {"days": rules.booking_horizon_days},
+        availability.Unavailable.TAKEN: _(
+            "Sorry, that time is no longer free. Please choose another one."
+        ),
+    }
+    return BookingError(messages[reason], code=f"slot_{reason}")
+
+
+def clear(
+    request: BookingRequest, *, by, note: str = "", ip_address=None, now=None
+) -> BookingRequest:
+    """A therapist has looked at the intake and massage may go ahead: the request joins the
+    others. Clears the intake too (a doctor-first result needs a note saying how). The note is
+    clinical: it is kept in the intake's review, which only therapists read, and never in the
+    booking history, which the front desk reads."""
+    now = _now(now)
+
+    def change(locked: BookingRequest) -> None:
+        if locked.intake is not None and not locked.intake.cleared_for_booking:
+            if locked.intake.level == Level.EMERGENCY:
+                raise BookingError(_("An emergency result cannot be cleared for a booking."))
+            try:
+                clear_for_massage(locked.intake, by, note, ip_address=ip_address)
+            except ReviewError as error:
+                raise BookingError(str(error), code="note") from error
+
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["clear"],
+        to=Status.REQUESTED,
+        action=_("cleared"),
+        now=now,
+        actor=by,
+        note=_("Cleared after the intake review (the reason is in the intake).") if note else "",
+        change=change,
+    )
+
+
+def confirm(
+    request: BookingRequest,
+    *,
+    by,
+    therapist: Therapist | None = None,
+    start: dt.datetime | None = None,
+    note: str = "",
+    now=None,
+) -> BookingRequest:
+    """Book the time (the requested one unless another is given). The database refuses a time
+    that overlaps another booking of the therapist, buffers included."""
+    now = _now(now)
+
+    def change(locked: BookingRequest) -> None:
+        chosen_therapist, chosen_start = _check_time(
+            locked,
+            therapist or locked.therapist or locked.requested_therapist,
+            start or locked.start or locked.requested_start,
+            now,
+        )
+        _set_time(locked, chosen_therapist, chosen_start)
+        locked.message_to_client = ""
+        if locked.start - now <= REMINDER_BEFORE:
+            # Confirmed within a day of the session: the confirmation is the reminder.
+            locked.reminder_sent_at = now
+
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["confirm"],
+        to=Status.CONFIRMED,
+        action=_("confirmed"),
+        now=now,
+        actor=by,
+        note=note.strip(),
+        change=change,
+        emails=[_to_client(tasks.send_confirmation)],
+    )
+
+
+def propose(
+    request: BookingRequest,
+    *,
+    by,
+    therapist: Therapist,
+    start: dt.datetime,
+    message: str = "",
+    now=None,
+) -> BookingRequest:
+    """Offer the client another time (or therapist); they accept or decline by their link.
+    The optional message (why, for instance) is shown to the client."""
+    now = _now(now)
+    message = message.strip()
+
+    def change(locked: BookingRequest) -> None:
+        chosen_therapist, chosen_start = _check_time(locked, therapist, start, now)
+        _set_time(locked, chosen_therapist, chosen_start)
+        locked.message_to_client = message
+        clash = BookingRequest.objects.blocking(locked.start, locked.blocked_until).filter(
+            therapist=chosen_therapist
+        )
+        if clash.exists():
+            raise _already_booked(chosen_therapist)
+
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["propose"],
+        to=Status.PROPOSED,
+        action=_("given another time"),
+        now=now,
+        actor=by,
+        note=message,
+        change=change,
+        emails=[_to_client(tasks.send_proposal)],
+    )
+
+
+def _proposal_expired(request: BookingRequest, now, rules: ClinicSettings) -> bool:
+    return now >= request.status_changed_at + rules.request_expiry or request.start <= now
+
+
+def accept_proposal(request: BookingRequest, *, now=None) -> BookingRequest:
+    """The client takes the proposed time: it is booked (if still free)."""
+    now = _now(now)
+    rules = ClinicSettings.load()
+
+    def change(locked: BookingRequest) -> None:
+        if _proposal_expired(locked, now, rules):
+            raise BookingError(
+                _("This proposal has expired. Please call us at %(phone)s.")
+                % {"phone": rules.phone},
+                code="expired",
+            )
+        if locked.start - now <= REMINDER_BEFORE:
+            locked.reminder_sent_at = now
+
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["accept_proposal"],
+        to=Status.CONFIRMED,
+        action=_("accepted"),
+        now=now,
+        actor_kind=BookingEvent.Actor.CLIENT,
+        change=change,
+        emails=[_to_client(tasks.send_confirmation), _to_clinic],
+    )
+
+
+def decline_proposal(request: BookingRequest, *, now=None) -> BookingRequest:
+    """The client does not want the proposed time: back to the clinic to find another."""
+    now = _now(now)
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["decline_proposal"],
+        to=Status.REQUESTED,
+        action=_("declined by you"),
+        now=now,
+        actor_kind=BookingEvent.Actor.CLIENT,
+        note=_("The client declined the proposed time."),
+        change=_forget_proposal,
+        emails=[_to_clinic],
+    )
+
+
+def decline(request: BookingRequest, *, by, reason: str, now=None) -> BookingRequest:
+    """The clinic cannot take the request; the reason goes to the client."""
+    now = _now(now)
+    reason = reason.strip()
+    if not reason:
+        raise BookingError(_("Write the reason the client will read."), code="reason")
+
+    def change(locked: BookingRequest) -> None:
+        locked.message_to_client = reason
+
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["decline"],
+        to=Status.DECLINED,
+        action=_("declined"),
+        now=now,
+        actor=by,
+        note=reason,
+        change=change,
+        emails=[_to_client(tasks.send_decline)],
+    )
+
+
+def cancellable_by_client(request: BookingRequest, now, rules: ClinicSettings) -> bool:
+    if request.status in OPEN_STATUSES:
+        return True
+    return request.status == Status.CONFIRMED and now <= request.start - rules.cancellation_cutoff
+
+
+def cancel_by_client(request: BookingRequest, *, now=None) -> BookingRequest:
+    """The client withdraws a request, or cancels a booking before the cutoff."""
+    now = _now(now)
+    rules = ClinicSettings.load()
+
+    def change(locked: BookingRequest) -> None:
+        if not cancellable_by_client(locked, now, rules):
+            raise BookingError(
+                _(
+                    "Appointments can be cancelled online until %(hours)s hours before they "
+                    "start. Please call us at %(phone)s."
+                )
+                % {"hours": rules.cancellation_cutoff_hours, "phone": rules.phone},
+                code="cutoff",
+            )
+
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["cancel_by_client"],
+        to=Status.CANCELLED,
+        action=_("cancelled"),
+        now=now,
+        actor_kind=BookingEvent.Actor.CLIENT,
+        change=change,
+        emails=[_to_client(tasks.send_cancellation), _to_clinic],
+    )
+
+
+def cancel_by_clinic(request: BookingRequest, *, by, reason: str = "", now=None) -> BookingRequest:
+    """The clinic cancels, at any time; the reason (if any) goes to the client."""
+    now = _now(now)
+    reason = reason.strip()
+
+    def change(locked: BookingRequest) -> None:
+        locked.message_to_client = reason
+
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["cancel_by_clinic"],
+        to=Status.CANCELLED,
+        action=_("cancelled"),
+        now=now,
+        actor=by,
+        note=reason,
+        change=change,
+        emails=[_to_client(tasks.send_cancellation)],
+    )
+
+
+def is_stale(request: BookingRequest, now, rules: ClinicSettings) -> bool:
+    """Nobody answered in time, or the time in question has come."""
+    return (
+        now >= request.status_changed_at + rules.request_expiry
+        or (request.start or request.requested_start) <= now
+    )
+
+
+def expire(request: BookingRequest, *, now=None) -> BookingRequest:
+    """An open request that waited too long for an answer ends, and the client is told."""
+    now = _now(now)
+    rules = ClinicSettings.load()
+
+    def change(locked: BookingRequest) -> None:
+        if not is_stale(locked, now, rules):
+            raise BookingError(
+                _("Request %(reference)s is still within its %(hours)s hours.")
+                % {"reference": locked.reference, "hours": rules.request_expiry_hours},
+                code="not_stale",
+            )
+
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["expire"],
+        to=Status.EXPIRED,
+        action=_("expired"),
+        now=now,
+        actor_kind=BookingEvent.Actor.SYSTEM,
+        change=change,
+        emails=[_to_client(tasks.send_expiry)],
+    )
+
+
+def _after_start(action: str, now) -> Callable[[BookingRequest], None]:
+    def change(locked: BookingRequest) -> None:
+        if now < locked.start:
+            raise BookingError(
+                _("The session has not started yet, so it cannot be %(action)s.")
+                % {"action": action},
+                code="too_early",
+            )
+
+    return change
+
+
+def complete(request: BookingRequest, *, by, note: str = "", now=None) -> BookingRequest:
+    now = _now(now)
+    action = _("marked completed")
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["complete"],
+        to=Status.COMPLETED,
+        action=action,
+        now=now,
+        actor=by,
+        note=note.strip(),
+        change=_after_start(action, now),
+    )
+
+
+def no_show(request: BookingRequest, *, by, note: str = "", now=None) -> BookingRequest:
+    now = _now(now)
+    action = _("marked as a no-show")
+    return _move(
+        request,
+        allowed=ALLOWED_FROM["no_show"],
+        to=Status.NO_SHOW,
+        action=action,
+        now=now,
+        actor=by,
+        note=note.strip(),
+        change=_after_start(action, now),
+    )
+
+
+# --- periodic work (idempotent; safe with several workers at once) ------------------------------
+
+
+def send_due_reminders(*, now=None) -> int:
+    """Queue one reminder per booking starting within the next 24 hours. Each booking is
+    claimed with one UPDATE … WHERE reminder_sent_at IS NULL, so two runs (or two workers at
+    once) never remind twice."""
+    now = _now(now)
+    due = BookingRequest.objects.filter(
+        status=Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        start__gt=now,
+        start__lte=now + REMINDER_BEFORE,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = BookingRequest.objects.filter(
+                pk=pk, status=Status.CONFIRMED, reminder_sent_at__isnull=True
+            ).update(reminder_sent_at=now)
+            if claimed:
+                tasks.send_reminder.enqueue(pk)
+                sent += 1
+    return sent
+
+
+def expire_stale_requests(*, now=None) -> int:
+    """Expire every open request nobody answered in time (or whose time has come)."""
+    now = _now(now)
+    rules = ClinicSettings.load()
+    stale = (
+        BookingRequest.objects.filter(status__in=OPEN_STATUSES)
+        .alias(when=Coalesce("start", "requested_start"))
+        .filter(Q(status_changed_at__lte=now - rules.request_expiry) | Q(when__lte=now))
+        .values_list("pk", flat=True)
+    )
+    expired = 0
+    for pk in list(stale):
+        try:
+            expire(BookingRequest(pk=pk), now=now)
+        except BookingError:
+            continue  # answered (or expired by another worker) in the meantime
+        expired += 1
+    return expired

@@ -1,0 +1,73 @@
+"""Background tasks (django.tasks): the booking emails. Arguments are ids only, so the task
+queue never holds a name, an address or a note, with one exception: the last email to a client
+whose data was deleted carries their address, which is nowhere else any more. The pipeline
+(pipeline.py) enqueues them inside the transaction of the change they report.
+"""
+
+from django.tasks import task
+
+from clinic.booking import emails
+from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus, DataDeletionRequest
+
+
+def _load(request_id: int) -> BookingRequest:
+    return BookingRequest.objects.select_related("service", "therapist", "requested_therapist").get(
+        pk=request_id
+    )
+
+
+@task
+def send_receipt(request_id: int) -> None:
+    emails.receipt(_load(request_id))
+
+
+@task
+def send_clinic_notice(request_id: int, event_id: int) -> None:
+    emails.clinic_notice(_load(request_id), BookingEvent.objects.get(pk=event_id))
+
+
+@task
+def send_confirmation(request_id: int) -> None:
+    emails.confirmation(_load(request_id))
+
+
+@task
+def send_proposal(request_id: int) -> None:
+    emails.proposal(_load(request_id))
+
+
+@task
+def send_decline(request_id: int) -> None:
+    emails.decline(_load(request_id))
+
+
+@task
+def send_cancellation(request_id: int) -> None:
+    emails.cancellation(_load(request_id))
+
+
+@task
+def send_reminder(request_id: int) -> None:
+    request = _load(request_id)
+    if request.status == BookingStatus.CONFIRMED:  # not if cancelled since it was queued
+        emails.reminder(request)
+
+
+@task
+def send_expiry(request_id: int) -> None:
+    emails.expiry(_load(request_id))
+
+
+@task
+def send_deletion_notice(deletion_id: int) -> None:
+    emails.deletion_notice(DataDeletionRequest.objects.get(pk=deletion_id))
+
+
+@task
+def send_deletion_done(email: str, reference: str, language: str) -> None:
+    emails.deletion_done(email, reference, language)
+
+
+@task
+def send_deletion_refused(deletion_id: int) -> None:
+    emails.deletion_refused(DataDeletionRequest.objects.get(pk=deletion_id))

@@ -1,0 +1,29 @@
+"""The intake gate: what the pre-visit check done in this browser allows the client to book."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intake.models import Intake, Level
+from intake.session import current_intake, emergency_rules
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What this browser's intake allows: 'none', 'emergency', 'clearance' or 'ok'."""
+
+    state: str
+    intake: Intake | None = None
+
+
+def intake_gate(request) -> Gate:
+    if emergency_rules(request):
+        return Gate("emergency")
+    intake = current_intake(request)
+    if intake is None:
+        return Gate("none")
+    if intake.level == Level.EMERGENCY:
+        return Gate("emergency", intake)
+    if not intake.cleared_for_booking:
+        return Gate("clearance", intake)
+    return Gate("ok", intake)

@@ -1,0 +1,28 @@
+"""/book/sent/: the receipt for the request this browser just sent."""
+
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+
+from clinic.booking.models import BookingRequest, BookingStatus
+from clinic.booking.tokens import manage_path
+from clinic.booking.views.book import SUBMITTED_KEY
+
+
+@never_cache
+def sent(request):
+    reference = request.session.get(SUBMITTED_KEY)
+    if not reference:
+        return redirect("booking_start")
+    booking = get_object_or_404(
+        BookingRequest.objects.select_related("service", "requested_therapist"),
+        reference=reference,
+    )
+    return render(
+        request,
+        "clinic/booking_sent.html",
+        {
+            "booking": booking,
+            "manage_url": manage_path(reference),
+            "Status": BookingStatus,
+        },
+    )

@@ -1,0 +1,80 @@
+"""Spam guards for the public forms: a honeypot field people never see, and a signed start
+time so that a form sent faster than a person could fill it is refused. The stamp holds only
+a time and a random name for the submission, never an answer."""
+
+import hashlib
+import secrets
+import time
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
+
+SALT = "clinic.core.form_guard.started"
+
+
+def stamp(now: float | None = None) -> str:
+    """A signed start time, unique to one rendering of one form (it also names the
+    submission, so a double click is recognised)."""
+    started = int(now if now is not None else time.time())
+    return signing.dumps({"t": started, "n": secrets.token_hex(8)}, salt=SALT)
+
+
+class GuardedForm(forms.Form):
+    """Mix into a public form. Its template renders `website` inside an element with the
+    `visually-hidden-field` class and `started` as a hidden input."""
+
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["started"].initial = stamp()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            self.add_error(
+                None,
+                _(
+                    "This looked like an automated message, so it was not sent. If you are a "
+                    "person, please empty the field labelled “Leave this empty” and send again."
+                ),
+            )
+        try:
+            started = signing.loads(cleaned.get("started") or "", salt=SALT, max_age=86400)["t"]
+        except (signing.BadSignature, TypeError, KeyError):
+            started = None
+        if started is None or time.time() - started < settings.FORM_MIN_FILL_SECONDS:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("started")] = stamp()
+            self.add_error(
+                None,
+                _(
+                    "That was sent faster than we expected from a person, or the page was open "
+                    "for more than a day. Please check your answers and send again."
+                ),
+            )
+        return cleaned
+
+
+def _once_key(form: GuardedForm, scope: str) -> str:
+    digest = hashlib.sha256(f"{scope}:{form.cleaned_data.get('started', '')}".encode()).hexdigest()
+    return f"form-once:{digest}"
+
+
+def claim(form: GuardedForm, scope: str) -> bool:
+    """True for the first submission of this rendered form; False for a double click or a
+    resent POST of the same page, which must not create a second record."""
+    return cache.add(_once_key(form, scope), 1, 86400)
+
+
+def release(form: GuardedForm, scope: str) -> None:
+    """Let the same form be sent again (the first attempt was refused after the claim)."""
+    cache.delete(_once_key(form, scope))

@@ -1,0 +1,131 @@
+"""What every app may read: the clinic's own details and booking rules, one row edited in the
+admin. The table keeps the name it had when this lived in the booking app."""
+
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("“%(zone)s” is not a time zone name."), params={"zone": value})
+
+
+class ClinicSettings(models.Model):
+    """The clinic's public details, edited by the owner in the admin. There is one row."""
+
+    CACHE_KEY = "clinic-settings"
+
+    name = models.CharField(_("clinic name"), max_length=120, default="Unknot Demo Clinic")
+    tagline = models.CharField(
+        _("tagline"),
+        max_length=200,
+        blank=True,
+        default="Deep tissue therapy for upper back knots",
+    )
+    address = models.TextField(_("address"), default="100 Example Street, Suite 1\nAnytown")
+    phone = models.CharField(_("phone"), max_length=40, default="(555) 010-0100")
+    email = models.EmailField(_("email"), default="hello@clinic.example")
+    opening_hours = models.TextField(
+        _("opening hours"),
+        default="Monday to Friday 9:00-18:00\nSaturday 9:00-13:00",
+        help_text=_("Shown in the footer as written, one line per row."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text=_("Times on the site and in emails are shown in this zone, e.g. America/Denver."),
+    )
+
+    # Booking rules (clinic/booking/availability.py and pipeline.py read them).
+    minimum_notice_hours = models.PositiveSmallIntegerField(
+        _("minimum notice (hours)"),
+        default=12,
+        help_text=_("Clients can request times at least this many hours ahead."),
+    )
+    booking_horizon_days = models.PositiveSmallIntegerField(
+        _("booking horizon (days)"),
+        default=60,
+        validators=[MinValueValidator(1)],
+        help_text=_("Clients can request times up to this many days ahead."),
+    )
+    slot_step_minutes = models.PositiveSmallIntegerField(
+        _("time step (minutes)"),
+        default=15,
+        validators=[MinValueValidator(5), MaxValueValidator(120)],
+        help_text=_("Open times are offered every this many minutes from the start of hours."),
+    )
+    cancellation_cutoff_hours = models.PositiveSmallIntegerField(
+        _("cancellation cutoff (hours)"),
+        default=24,
+        help_text=_(
+            "Clients can cancel a confirmed appointment online until this many hours before it; "
+            "after that they are asked to call."
+        ),
+    )
+    request_expiry_hours = models.PositiveSmallIntegerField(
+        _("request expiry (hours)"),
+        default=48,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A request or a proposed time that waits this long for an answer expires, and the "
+            "client is told."
+        ),
+    )
+
+    class Meta:
+        db_table = "clinic_clinicsettings"
+        verbose_name = _("clinic settings")
+        verbose_name_plural = _("clinic settings")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="clinic_settings_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def load(cls) -> "ClinicSettings":
+        """The clinic's settings, from the cache when possible (one query after a change)."""
+        current = cache.get(cls.CACHE_KEY)
+        if current is None:
+            current, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, current, 300)
+        return current
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def minimum_notice(self) -> timedelta:
+        return timedelta(hours=self.minimum_notice_hours)
+
+    @property
+    def slot_step(self) -> timedelta:
+        return timedelta(minutes=self.slot_step_minutes)
+
+    @property
+    def cancellation_cutoff(self) -> timedelta:
+        return timedelta(hours=self.cancellation_cutoff_hours)
+
+    @property
+    def request_expiry(self) -> timedelta:
+        return timedelta(hours=self.request_expiry_hours)

@@ -1,0 +1,35 @@
+"""The back office: Django's admin, reachable only with a password AND a second factor."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from clinic.staff import two_factor
+
+
+class ClinicAdminSite(admin.AdminSite):
+    site_header = _("Unknot back office")
+    site_title = _("Unknot back office")
+    index_title = _("Clinic administration")
+
+    def has_permission(self, request):
+        return super().has_permission(request) and request.user.is_verified()
+
+    def login(self, request, extra_context=None):
+        if two_factor.needs_second_factor(request.user):
+            return redirect(self.second_factor_url(request.GET.get("next", "")))
+        return super().login(request, extra_context)
+
+    def second_factor_url(self, next_url: str = "") -> str:
+        url = reverse(f"{self.name}:second_factor")
+        return f"{url}?{urlencode({'next': next_url})}" if next_url else url
+
+    def get_urls(self):
+        return [
+            path("second-factor/", two_factor.second_factor, name="second_factor"),
+            path("second-factor/backup-codes/", two_factor.backup_codes, name="backup_codes"),
+            path("second-factor/sign-out/", two_factor.sign_out, name="second_factor_sign_out"),
+            *super().get_urls(),
+        ]

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffConfig(AppConfig):
+    """Staff sign-in: the admin site, the second factor and the lockout page (no models)."""
+
+    default = True
+    name = "clinic.staff"
+    label = "staff"
+    verbose_name = _("Staff sign-in")
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with our site: password AND a second factor."""
+
+    default = False
+    default_site = "clinic.staff.admin_site.ClinicAdminSite"

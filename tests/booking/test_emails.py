@@ -1,0 +1,215 @@
+"""What each booking email says, the calendar file, and what none of them may say."""
+
+import datetime as dt
+
+import icalendar
+import pytest
+from django.core import mail
+
+from clinic.booking import pipeline as booking
+from clinic.booking.models import BookingStatus
+from clinic.booking.tokens import make_token
+from tests.booking.support import (
+    SECRET_ANSWER,
+    SECRET_NOTE,
+    local,
+    make_intake,
+    make_request,
+)
+
+pytestmark = pytest.mark.django_db
+S = BookingStatus
+
+NOW = local(2026, 11, 2, 8, 0)
+START = local(2026, 11, 4, 10, 0)  # Wednesday 4 November 2026, 10:00 MST
+OTHER = local(2026, 11, 5, 14, 30)
+
+
+@pytest.fixture
+def staff(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create(username="tess", is_staff=True)
+
+
+def submitted(deep60, alex, level="SELF_CARE", **extra):
+    request = booking.submit(
+        service=deep60,
+        requested_therapist=alex,
+        requested_start=START,
+        client_name="Ana Client",
+        email="ana@example.com",
+        phone="(555) 010-0199",
+        note=SECRET_NOTE,
+        intake=make_intake(level),
+        now=NOW,
+        **extra,
+    )
+    return request
+
+
+def only(to="ana@example.com"):
+    messages = [message for message in mail.outbox if message.to == [to]]
+    assert len(messages) == 1, [m.subject for m in mail.outbox]
+    return messages[0]
+
+
+def link(request_obj):
+    return f"http://127.0.0.1:8000/book/{request_obj.reference}/?token={make_token(request_obj.reference)}"
+
+
+def test_receipt(deep60, alex):
+    request = submitted(deep60, alex)
+    message = only()
+    assert message.subject == f"Unknot Demo Clinic: we received your request {request.reference}"
+    body = message.body
+    assert f"Reference: {request.reference}" in body
+    assert "Session: Deep tissue 60 (60 minutes)" in body
+    assert "When: Wednesday 4 November 2026, 10 a.m. (MST, America/Denver)" in body
+    assert "Therapist: Alex Morgan" in body
+    assert "This is a request, not yet an appointment." in body
+    assert "within 48 hours" in body
+    assert link(request) in body
+    assert message.reply_to == ["hello@clinic.example"]
+
+
+def test_receipt_when_a_therapist_must_clear_it_first(deep60, alex):
+    submitted(deep60, alex, level="MEDICAL")
+    body = only().body
+    assert "A therapist will read your pre-visit check before we can confirm" in body
+    assert "doctor" not in body  # the result itself stays out of email
+
+
+def test_clinic_notice(deep60, alex):
+    request = submitted(deep60, alex, level="MEDICAL")
+    message = only("hello@clinic.example")
+    assert message.subject == f"New booking request {request.reference}"
+    assert "Ana Client sent a booking request." in message.body
+    assert "clearance" not in message.body.lower()  # what the intake said stays in the admin
+    admin_url = f"http://127.0.0.1:8000/admin/clinic/bookingrequest/{request.pk}/change/"
+    assert admin_url in message.body
+
+
+def test_confirmation_with_a_calendar_file(deep60, alex, staff):
+    request = submitted(deep60, alex)
+    mail.outbox.clear()
+    booking.confirm(request, by=staff, now=NOW)
+    message = only()
+    assert "your appointment is confirmed" in message.subject
+    assert "When: Wednesday 4 November 2026, 10 a.m." in message.body
+    assert "100 Example Street" in message.body
+    assert "until 24 hours before" in message.body and "(555) 010-0100" in message.body
+    assert link(request) in message.body
+
+    [(filename, content, mimetype)] = message.attachments
+    assert filename == f"{request.reference}.ics" and mimetype == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(content)
+    [event] = calendar.events
+    assert event.start == dt.datetime(2026, 11, 4, 17, 0, tzinfo=dt.UTC)  # 10:00 MST
+    assert event.end == dt.datetime(2026, 11, 4, 18, 0, tzinfo=dt.UTC)
+    assert "Deep tissue 60" in str(event["SUMMARY"]) and "Alex Morgan" in str(event["SUMMARY"])
+    assert "100 Example Street" in str(event["LOCATION"])
+    assert str(event["UID"]).startswith(request.reference)
+
+
+def test_calendar_file_in_summer_time(deep60, alex, staff):
+    summer = local(2027, 6, 2, 10, 0)  # MDT, UTC-6
+    request = make_request(S.REQUESTED, service=deep60, therapist=alex, start=summer)
+    booking.confirm(request, by=staff, now=local(2027, 5, 1))
+    [event] = icalendar.Calendar.from_ical(only().attachments[0][1]).events
+    assert event.start == dt.datetime(2027, 6, 2, 16, 0, tzinfo=dt.UTC)
+
+
+def test_proposal_with_accept_and_decline_links(deep60, alex, staff):
+    request = submitted(deep60, alex)
+    mail.outbox.clear()
+    booking.propose(
+        request, by=staff, therapist=alex, start=OTHER, message="Wednesday is full.", now=NOW
+    )
+    message = only()
+    assert "we suggest another time" in message.subject
+    assert "We cannot offer the time you asked for (Wednesday 4 November, 10 a.m.)" in message.body
+    assert "When: Thursday 5 November 2026, 2:30 p.m." in message.body
+    assert "Wednesday is full." in message.body
+    assert f"{link(request)}&action=accept" in message.body
+    assert f"{link(request)}&action=decline" in message.body
+    assert "Please answer by Wednesday 4 November, 8 a.m." in message.body
+
+
+def test_decline_with_the_reason_and_what_next(deep60, alex, staff):
+    request = submitted(deep60, alex)
+    mail.outbox.clear()
+    booking.decline(request, by=staff, reason="We are closed that week.", now=NOW)
+    body = only().body
+    assert "We are closed that week." in body
+    assert "Request another time: http://127.0.0.1:8000/book/" in body
+    assert "Call us at (555) 010-0100" in body
+
+
+def test_cancellation_by_the_client_and_by_the_clinic(deep60, alex, staff):
+    request = submitted(deep60, alex)
+    mail.outbox.clear()
+    booking.cancel_by_client(request, now=NOW)
+    assert "This is cancelled, as you asked" in only().body
+
+    other = submitted(deep60, alex)
+    booking.confirm(other, by=staff, now=NOW)
+    mail.outbox.clear()
+    booking.cancel_by_clinic(other, by=staff, reason="Alex is ill.", now=NOW)
+    body = only().body
+    assert "The clinic had to cancel this" in body and "Alex is ill." in body
+
+
+def test_reminder(deep60, alex, staff):
+    request = submitted(deep60, alex)
+    booking.confirm(request, by=staff, now=NOW)
+    mail.outbox.clear()
+    assert booking.send_due_reminders(now=START - dt.timedelta(hours=23)) == 1
+    message = only()
+    assert message.subject == "Unknot Demo Clinic: see you tomorrow at 10 a.m."
+    assert "A reminder of your appointment" in message.body
+    assert "100 Example Street" in message.body
+
+
+def test_expiry(deep60, alex):
+    submitted(deep60, alex)
+    mail.outbox.clear()
+    assert booking.expire_stale_requests(now=NOW + dt.timedelta(hours=48)) == 1
+    message = only()
+    assert "has expired" in message.subject
+    assert "could not answer your request in time" in message.body
+    assert "http://127.0.0.1:8000/book/" in message.body
+
+
+def test_no_email_carries_health_detail(deep60, alex, staff):
+    """Every email of a long history: no intake answer, no level, no client note."""
+    first = submitted(deep60, alex, level="MEDICAL")
+    booking.clear(first, by=staff, note="Doctor's OK", now=NOW)
+    booking.propose(first, by=staff, therapist=alex, start=OTHER, now=NOW)
+    booking.decline_proposal(first, now=NOW)
+    booking.propose(first, by=staff, therapist=alex, start=OTHER, now=NOW)
+    booking.accept_proposal(first, now=NOW)
+    booking.send_due_reminders(now=OTHER - dt.timedelta(hours=2))
+    booking.cancel_by_clinic(first, by=staff, reason="Sorry", now=NOW)
+    second = submitted(deep60, alex, level="PROFESSIONAL")
+    booking.decline(second, by=staff, reason="Full", now=NOW)
+    third = submitted(deep60, alex)
+    booking.expire(third, now=NOW + dt.timedelta(hours=49))
+    fourth = submitted(deep60, alex)
+    booking.cancel_by_client(fourth, now=NOW)
+
+    assert len(mail.outbox) >= 15
+    forbidden = [
+        SECRET_ANSWER,
+        SECRET_NOTE,
+        "See a doctor first",
+        "Professional care",
+        "Doctor's OK",
+        "Awaiting clearance",
+    ]
+    for message in mail.outbox:
+        text = message.subject + message.body
+        for _name, content, _type in message.attachments:
+            text += content if isinstance(content, str) else content.decode()
+        for word in forbidden:
+            assert word not in text, (word, message.subject)

@@ -1,0 +1,352 @@
+"""/book/ as a client uses it: choosing, the intake gate, bad input, the confirmation page."""
+
+import datetime as dt
+import re
+import time
+
+import pytest
+from django.core import mail
+
+from clinic.booking.availability import slot_value
+from clinic.booking.models import BookingRequest, BookingStatus
+from clinic.core.form_guard import stamp
+from intake.models import Intake
+from tests.booking.support import (
+    SECRET_NOTE,
+    in_days,
+    make_intake,
+    make_request,
+    remember_intake,
+)
+
+pytestmark = pytest.mark.django_db
+
+START = in_days(3, 10)  # three days from today, 10:00 clinic time
+
+
+def times_page(client, therapist="alex", day=None, **extra):
+    params = {"service": "deep-tissue-60", "therapist": therapist, **extra}
+    if day:
+        params["day"] = day.isoformat()
+    return client.get("/book/", params)
+
+
+def request_data(when=START, **changes):
+    data = {
+        "service": "deep-tissue-60",
+        "therapist": "alex",
+        "day": when.date().isoformat(),
+        "start": slot_value(when),
+        "client_name": "Ana Client",
+        "email": "ana@example.com",
+        "phone": "(555) 010-0199",
+        "note": "Firm pressure please",
+        "started": stamp(time.time() - 30),  # the spam guard: a person took a while
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def ready(deep60, alex):
+    """A service and a therapist who works every day."""
+    return deep60, alex
+
+
+# --- choosing ----------------------------------------------------------------------------------------
+
+
+def test_first_step_lists_services_and_therapists(client, ready):
+    response = client.get("/book/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Deep tissue 60" in html and "60 minutes, $95." in html
+    assert 'value="any" checked' in html and "Alex Morgan" in html
+    assert 'method="get"' in html
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_first_step_without_a_choice_shows_the_error_summary(client, ready):
+    html = client.get("/book/", {"service": "no-such", "therapist": "nobody"}).content.decode()
+    assert 'class="error-summary"' in html
+    assert 'href="#service-0"' in html and 'href="#therapist-0"' in html
+    assert "Choose one of the sessions listed." in html
+
+
+def test_time_list_is_radio_buttons_in_a_fieldset_naming_the_zone(client, ready):
+    html = times_page(client, day=START.date()).content.decode()
+    assert "<fieldset" in html and "<legend>Open times on" in html
+    assert "America/Denver" in html
+    assert f'value="{slot_value(START)}"' in html
+    assert re.search(r'type="radio" name="start" id="slot-0" value="[^"]+"', html)
+    # 9:00, 9:15, 9:30, 9:45, 10:00: each a label around its radio button
+    assert re.search(r'<label for="slot-4"><input [^>]*id="slot-4"[^>]*> 10 a.m.</label>', html)
+
+
+def test_days_without_times_are_not_links_and_weeks_page_on(client, deep60):
+    from tests.booking.support import make_therapist
+
+    make_therapist("alex", weekdays=[START.weekday()], display_name="Alex Morgan")
+    html = times_page(client, day=START.date()).content.decode()
+    assert html.count("no open times") >= 5
+    assert 'aria-current="date"' in html
+    assert "Later days" in html
+
+
+def test_a_booked_time_is_not_offered(client, ready, alex, deep60):
+    make_request(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=START)
+    html = times_page(client, day=START.date()).content.decode()
+    assert f'value="{slot_value(START)}"' not in html
+
+
+# --- the intake gate -----------------------------------------------------------------------------------
+
+
+def test_without_an_intake_the_time_is_kept_and_the_client_sent_to_the_check(client, ready):
+    html = times_page(client, day=START.date()).content.decode()
+    assert "Continue to the pre-visit check" in html
+    assert 'name="email"' not in html  # contact details come from the intake
+
+    response = client.post("/book/", request_data(client_name=None, email=None, phone=None))
+    assert response.status_code == 302 and response["Location"] == "/intake/"
+    assert client.session["booking_draft"] == {
+        "service": "deep-tissue-60",
+        "therapist": "alex",
+        "start": slot_value(START),
+    }
+    assert not BookingRequest.objects.exists()
+
+    # Back from the intake: /book/ restores their choice and fills in the intake's details.
+    remember_intake(client, make_intake("SELF_CARE"))
+    html = client.get("/book/").content.decode()
+    assert f'value="{slot_value(START)}" checked' in html
+    assert 'value="Ana Client"' in html and 'value="ana@example.com"' in html
+    response = client.post("/book/", request_data())
+    assert response.status_code == 302 and response["Location"] == "/book/sent/"
+    assert BookingRequest.objects.get().requested_start == START
+    assert "booking_draft" not in client.session
+
+
+def test_round_trip_through_the_real_intake_form(client, ready):
+    from tests.intake.helpers import fill_intake
+
+    client.post("/book/", request_data(client_name=None, email=None, phone=None))
+    result = fill_intake(client)
+    assert result["Location"] == "/intake/result/"
+    assert "Continue your booking" in client.get("/intake/result/").content.decode()
+    html = client.get("/book/").content.decode()
+    assert f'value="{slot_value(START)}" checked' in html
+    response = client.post("/book/", request_data(client_name="Rosa Quintero"))
+    assert response["Location"] == "/book/sent/"
+    created = BookingRequest.objects.get()
+    assert created.intake is not None and created.client_name == "Rosa Quintero"
+
+
+def test_a_drafted_time_taken_meanwhile_is_said_so(client, ready, alex, deep60):
+    client.post("/book/", request_data(client_name=None, email=None, phone=None))
+    make_request(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=START)
+    remember_intake(client, make_intake())
+    html = client.get("/book/").content.decode()
+    assert "The time you chose before is no longer free" in html
+
+
+def test_no_request_can_be_posted_without_an_intake(client, ready):
+    client.post("/book/", request_data())
+    assert not BookingRequest.objects.exists()
+
+
+@pytest.mark.parametrize("how", ["screen", "stored"])
+def test_emergency_gets_the_911_message_and_no_form(client, ready, how):
+    if how == "screen":
+        session = client.session
+        session["intake_emergency"] = ["E01_CHEST_PAIN"]
+        session.save()
+    else:
+        remember_intake(client, make_intake("EMERGENCY"))
+    for response in (client.get("/book/"), client.post("/book/", request_data())):
+        html = response.content.decode()
+        assert "Call 911 now" in html and 'href="tel:911"' in html
+        assert "<form" not in html.split("<main", 1)[1]
+    assert not BookingRequest.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("level", "flags", "status", "page_says"),
+    [
+        ("MEDICAL", [], BookingStatus.AWAITING_CLEARANCE, "A therapist reads your pre-visit check"),
+        (
+            "PROFESSIONAL",
+            ["EMERGENCY_SCREEN_INCOMPLETE"],
+            BookingStatus.AWAITING_CLEARANCE,
+            "A therapist reads your pre-visit check",
+        ),
+        ("PROFESSIONAL", [], BookingStatus.REQUESTED, "We confirm your time"),
+        ("SELF_CARE", [], BookingStatus.REQUESTED, "We confirm your time"),
+    ],
+)
+def test_each_level_gives_its_request(client, ready, level, flags, status, page_says):
+    intake = make_intake(level, flags=flags)
+    remember_intake(client, intake)
+    form_html = times_page(client, day=START.date()).content.decode()
+    if status == BookingStatus.AWAITING_CLEARANCE:
+        assert "a therapist must clear you for massage" in form_html
+    response = client.post("/book/", request_data(), follow=True)
+    html = response.content.decode()
+    created = BookingRequest.objects.get()
+    assert (created.status, created.intake) == (status, intake)
+    assert created.reference in html and page_says in html
+    assert "no-store" in response["Cache-Control"]
+    if status == BookingStatus.AWAITING_CLEARANCE:
+        assert "A therapist reads your pre-visit check" in html
+    else:
+        assert "A therapist reads your pre-visit check" not in html
+
+
+def test_emails_follow_the_language_chosen_in_the_intake(client, ready):
+    intake = make_intake()
+    Intake.objects.filter(pk=intake.pk).update(language="es")
+    remember_intake(client, intake)
+    client.post("/book/", request_data())
+    assert BookingRequest.objects.get().language == "es"
+
+
+def test_sent_page_without_a_request_goes_back_to_the_start(client, ready):
+    assert client.get("/book/sent/")["Location"] == "/book/"
+
+
+# --- bad input keeps everything typed ---------------------------------------------------------------------
+
+
+def post_with_intake(client, **changes):
+    remember_intake(client, make_intake())
+    return client.post("/book/", request_data(**changes))
+
+
+def test_invalid_email_and_phone(client, ready):
+    response = post_with_intake(client, email="ana@", phone="call me")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="error-summary"' in html
+    assert 'href="#id_email">Email: Enter an email address like name@example.com.' in html
+    assert 'href="#id_phone">Phone: Enter a phone number we can call' in html
+    assert 'id="id_email_error"' in html and 'aria-invalid="true"' in html
+    # Everything typed is still there, including the chosen time.
+    assert 'value="ana@"' in html and 'value="call me"' in html
+    assert 'value="Ana Client"' in html and "Firm pressure please" in html
+    assert f'value="{slot_value(START)}" checked' in html
+    assert not BookingRequest.objects.exists()
+
+
+def test_no_time_chosen(client, ready):
+    html = post_with_intake(client, start=None).content.decode()
+    assert 'href="#slot-0">Time: Choose a time.' in html
+    assert 'value="Ana Client"' in html
+    assert not BookingRequest.objects.exists()
+
+
+def test_a_time_taken_meanwhile(client, ready, alex, deep60):
+    make_request(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=START)
+    html = post_with_intake(client).content.decode()
+    assert "Sorry, that time is no longer free. Please choose another one." in html
+    assert 'value="ana@example.com"' in html
+    assert BookingRequest.objects.filter(status=BookingStatus.REQUESTED).count() == 0
+
+
+def test_a_time_outside_the_rules(client, ready):
+    from django.utils import timezone
+
+    too_soon = (timezone.now() + dt.timedelta(hours=2)).replace(minute=0, second=0, microsecond=0)
+    html = post_with_intake(client, start=slot_value(too_soon), day=None).content.decode()
+    assert "less than 12 hours away cannot be requested online" in html
+    html = post_with_intake(client, start=slot_value(in_days(75, 10))).content.decode()
+    assert "more than 60 days ahead" in html
+    html = post_with_intake(client, start="tomorrow-ish").content.decode()
+    assert "Choose one of the times listed." in html
+    assert not BookingRequest.objects.exists()
+
+
+def test_the_note_is_kept_with_the_request_but_never_emailed(client, ready):
+    post_with_intake(client, note=SECRET_NOTE)
+    assert BookingRequest.objects.get().note == SECRET_NOTE
+    assert len(mail.outbox) == 2
+    assert all(SECRET_NOTE not in message.body for message in mail.outbox)
+
+
+def test_spam_guards_refuse_a_bot_and_keep_a_persons_answers(client, ready):
+    html = post_with_intake(client, website="http://spam.example").content.decode()
+    assert "This looked like an automated message" in html
+    html = post_with_intake(client, started=stamp(time.time())).content.decode()
+    assert "faster than we expected from a person" in html
+    assert 'value="ana@example.com"' in html
+    assert not BookingRequest.objects.exists()
+
+
+def test_too_many_requests_from_one_address(client, ready):
+    remember_intake(client, make_intake())
+    for minutes in range(5):
+        response = client.post("/book/", request_data(START + dt.timedelta(minutes=15 * minutes)))
+        assert response.status_code == 302
+    response = client.post("/book/", request_data(START + dt.timedelta(hours=2)))
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert "Several booking requests were sent from this connection" in html
+    assert 'value="ana@example.com"' in html
+    assert BookingRequest.objects.count() == 5
+
+
+# --- query counts ---------------------------------------------------------------------------------------
+
+
+def test_time_list_queries_stay_bounded_with_500_requests(
+    client, deep60, alex, sam, django_assert_max_num_queries
+):
+    many_requests(500, deep60, alex, sam)
+    remember_intake(client, make_intake())
+    times_page(client, therapist="any", day=START.date())  # warm the settings cache
+    with django_assert_max_num_queries(8):
+        response = times_page(client, therapist="any", day=START.date())
+    assert response.status_code == 200
+
+
+def many_requests(count, service, *therapists):
+    """`count` requests over the coming weeks, a third of them confirmed."""
+    from django.utils import timezone
+
+    intake = make_intake()
+    base = in_days(1, 9)
+    rows = []
+    for n in range(count):
+        therapist = therapists[n % len(therapists)]
+        start = base + dt.timedelta(hours=2 * (n // len(therapists)))
+        confirmed = n % 3 == 0
+        rows.append(
+            BookingRequest(
+                client_name=f"Client {n}",
+                email=f"c{n}@example.com",
+                phone="5550100",
+                service=service,
+                requested_therapist=therapist,
+                requested_start=start,
+                intake=intake,
+                status=BookingStatus.CONFIRMED if confirmed else BookingStatus.REQUESTED,
+                status_changed_at=timezone.now(),
+                therapist=therapist if confirmed else None,
+                start=start if confirmed else None,
+                end=start + service.duration if confirmed else None,
+                blocked_until=start + service.duration + service.recovery_buffer
+                if confirmed
+                else None,
+            )
+        )
+    BookingRequest.objects.bulk_create(rows)
+    return rows
+
+
+def test_a_double_click_creates_one_request(client, ready):
+    remember_intake(client, make_intake("SELF_CARE"))
+    data = request_data()
+    first = client.post("/book/", data)
+    second = client.post("/book/", data)  # the same rendered form, sent again
+    assert first["Location"] == second["Location"] == "/book/sent/"
+    assert BookingRequest.objects.count() == 1
