@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.core.ratelimit import client_ip
 from intake import presentation, reviewing
-from intake.models import SEVERITY, Intake, IntakeAccess
+from intake.models import Intake, IntakeAccess, severity
 from intake.questions import CATALOGUE_VERSION
 from intake.triage import (
     CAUTIONS,
@@ -62,7 +62,7 @@ class IntakeAdmin(admin.ModelAdmin):
     # Unreviewed first, then the most severe, then the newest.
     ordering = [
         Case(When(review_status="new", then=Value(0)), default=Value(1)).asc(),
-        Case(*(When(level=lv, then=Value(rank)) for lv, rank in SEVERITY.items())).desc(),
+        severity().desc(),
         "-created_at",
     ]
 

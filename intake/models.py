@@ -4,17 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from intake.triage import EMERGENCY_SCREEN_INCOMPLETE
-
-
-class Level(models.TextChoices):
-    EMERGENCY = "EMERGENCY", _("Emergency: call 911")
-    MEDICAL = "MEDICAL", _("See a doctor first")
-    PROFESSIONAL = "PROFESSIONAL", _("Professional care")
-    SELF_CARE = "SELF_CARE", _("Self-care")
-
-
-SEVERITY = {Level.EMERGENCY: 3, Level.MEDICAL: 2, Level.PROFESSIONAL: 1, Level.SELF_CARE: 0}
+from intake.triage import EMERGENCY_SCREEN_INCOMPLETE, LEVEL_RANK, Level
 
 
 def id_list(verbose_name):
@@ -22,14 +12,12 @@ def id_list(verbose_name):
                       verbose_name=verbose_name)  # fmt: skip
 
 
-class IntakeQuerySet(models.QuerySet):
-    def by_severity(self):
-        """Most severe first (EMERGENCY … SELF_CARE)."""
-        order = models.Case(
-            *(models.When(level=level, then=rank) for level, rank in SEVERITY.items()),
-            output_field=models.IntegerField(),
-        )
-        return self.alias(severity=order).order_by("-severity")
+def severity():
+    """The level's rank as an expression, to order intakes most severe first."""
+    return models.Case(
+        *(models.When(level=level, then=models.Value(rank)) for level, rank in LEVEL_RANK.items()),
+        output_field=models.IntegerField(),
+    )
 
 
 class Intake(models.Model):
@@ -50,7 +38,7 @@ class Intake(models.Model):
         SPANISH = "es", _("Spanish")
 
     answers = models.JSONField(_("answers"))
-    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices())
     fired = id_list(_("rules fired"))
     fired_unknown = id_list(_("rules possibly fired (missing answers)"))
     cautions = id_list(_("cautions"))
@@ -84,8 +72,6 @@ class Intake(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
 
-    objects = IntakeQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
@@ -94,7 +80,8 @@ class Intake(models.Model):
         indexes = [models.Index(fields=["review_status", "level", "-created_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(level__in=Level.values), name="intake_level_known"
+                condition=models.Q(level__in=[level.value for level in Level]),
+                name="intake_level_known",
             ),
             models.CheckConstraint(
                 condition=models.Q(review_status="new")

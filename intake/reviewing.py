@@ -4,7 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intake.models import Intake, IntakeAccess, Level
+from intake.models import Intake, IntakeAccess
+from intake.triage import Level
 
 
 class ReviewError(Exception):

@@ -23,6 +23,9 @@ RULES_VERSION = "2026.12-2"
 
 
 class Level(StrEnum):
+    """The four triage levels; a higher rank is more severe. The one definition of a level:
+    the intake's database field takes its choices from here."""
+
     EMERGENCY = "EMERGENCY"
     MEDICAL = "MEDICAL"
     PROFESSIONAL = "PROFESSIONAL"
@@ -30,11 +33,24 @@ class Level(StrEnum):
 
     @property
     def rank(self) -> int:
-        """Higher is more severe."""
         return LEVEL_RANK[self]
+
+    @property
+    def label(self) -> str:
+        return LEVEL_LABELS[self]
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(level.value, level.label) for level in cls]
 
 
 LEVEL_RANK = {Level.SELF_CARE: 0, Level.PROFESSIONAL: 1, Level.MEDICAL: 2, Level.EMERGENCY: 3}
+LEVEL_LABELS = {
+    Level.EMERGENCY: _("Emergency: call 911"),
+    Level.MEDICAL: _("See a doctor first"),
+    Level.PROFESSIONAL: _("Professional care"),
+    Level.SELF_CARE: _("Self-care"),
+}
 
 
 class Urgency(IntEnum):
@@ -49,17 +65,31 @@ class Urgency(IntEnum):
 
     @property
     def label(self) -> str:
-        return URGENCY_LABELS[self]
+        """The spec's words for it, as stored with an intake."""
+        return URGENCY_TEXT[self][0]
+
+    @property
+    def text(self) -> str:
+        """What the client reads, in their language."""
+        return URGENCY_TEXT[self][1]
 
 
-URGENCY_LABELS = {
-    Urgency.TODAY: "today",
-    Urgency.WITHIN_2_DAYS: "within 2 days",
-    Urgency.WITHIN_3_DAYS: "within 3 days",
-    Urgency.WITHIN_1_WEEK: "within 1 week",
-    Urgency.WITHIN_2_WEEKS: "within 2 weeks",
-    Urgency.BEFORE_BOOKING: "before booking",
+URGENCY_TEXT = {
+    Urgency.TODAY: ("today", _("today")),
+    Urgency.WITHIN_2_DAYS: ("within 2 days", _("within 2 days")),
+    Urgency.WITHIN_3_DAYS: ("within 3 days", _("within 3 days")),
+    Urgency.WITHIN_1_WEEK: ("within 1 week", _("within 1 week")),
+    Urgency.WITHIN_2_WEEKS: ("within 2 weeks", _("within 2 weeks")),
+    Urgency.BEFORE_BOOKING: ("before booking", _("before you book a massage")),
 }
+URGENCY_BY_LABEL = {urgency.label: urgency for urgency in Urgency}
+
+
+def time_frame_text(label: str | None) -> str | None:
+    """The client's words for a stored time frame (`Assessment.see_doctor_within`)."""
+    urgency = URGENCY_BY_LABEL.get(label or "")
+    return urgency.text if urgency is not None else label
+
 
 EMERGENCY_SCREEN_INCOMPLETE = "EMERGENCY_SCREEN_INCOMPLETE"
 

@@ -5,7 +5,6 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -13,16 +12,14 @@ from clinic.core import form_guard, ratelimit
 from intake import articles, session, steps
 from intake.forms import ContactForm, SectionForm
 from intake.submission import submit
-from intake.triage import RULES_BY_ID, Level, assess, explained_rules, possible_rules
-
-TIME_FRAMES = {
-    "today": gettext_lazy("today"),
-    "within 2 days": gettext_lazy("within 2 days"),
-    "within 3 days": gettext_lazy("within 3 days"),
-    "within 1 week": gettext_lazy("within a week"),
-    "within 2 weeks": gettext_lazy("within 2 weeks"),
-    "before booking": gettext_lazy("before you book a massage"),
-}
+from intake.triage import (
+    RULES_BY_ID,
+    Level,
+    assess,
+    explained_rules,
+    possible_rules,
+    time_frame_text,
+)
 
 
 def _step_url(number: int) -> str:
@@ -173,7 +170,7 @@ def result(request):
             "level": level,
             "explained": explained,
             "possible": possible,
-            "see_doctor_within": TIME_FRAMES.get(within, within),
+            "see_doctor_within": time_frame_text(within),
             "incomplete": intake is not None and intake.emergency_screen_incomplete,
             "has_cautions": bool(cautions),
             "articles": articles.articles_for(level, fired, cautions),

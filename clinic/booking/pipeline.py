@@ -40,8 +40,9 @@ from clinic.booking.models import (
     new_reference,
 )
 from clinic.core.models import ClinicSettings
-from intake.models import Intake, Level
+from intake.models import Intake
 from intake.reviewing import ReviewError, clear_for_massage
+from intake.triage import Level
 
 Status = BookingStatus
 DOUBLE_BOOKING_CONSTRAINT = "booking_no_double_booking"

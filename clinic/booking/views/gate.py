@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intake.models import Intake, Level
+from intake.models import Intake
 from intake.session import current_intake, emergency_rules
+from intake.triage import Level
 
 
 @dataclass(frozen=True)
