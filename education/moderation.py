@@ -1,12 +1,12 @@
 """Readers' questions: submitted as pending, approved or rejected by a therapist, answered.
 
 The asker is emailed (a link to the article, nothing else) once, when their question is both
-approved and answered and they asked to be told; the email is a background task enqueued when
-the change commits, so a rolled-back change sends nothing.
+approved and answered and they asked to be told; the email is a background task enqueued inside
+the change's transaction (like every email, see clinic.core.mail), so a rolled-back change sends
+nothing.
 """
 
 from datetime import datetime
-from functools import partial
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from education.models import Article, ReaderQuestion
+from education.tasks import email_asker_answered
 
 
 def submit(
@@ -39,11 +40,9 @@ def _should_notify(question: ReaderQuestion) -> bool:
     )
 
 
-def _notify_on_commit(question_ids: list[int]) -> None:
-    from education.tasks import email_asker_answered
-
+def _notify(question_ids: list[int]) -> None:
     for pk in question_ids:
-        transaction.on_commit(partial(email_asker_answered.enqueue, pk))
+        email_asker_answered.enqueue(pk)
 
 
 def save_answer(
@@ -67,7 +66,7 @@ def save_answer(
     with transaction.atomic():
         question.save()
         if _should_notify(question):
-            _notify_on_commit([question.pk])
+            _notify([question.pk])
     return question
 
 
@@ -82,7 +81,7 @@ def approve(questions: QuerySet[ReaderQuestion]) -> int:
         answered = ReaderQuestion.objects.filter(
             pk__in=ids, wants_email=True, notified_at__isnull=True
         ).exclude(answer="")
-        _notify_on_commit(list(answered.values_list("pk", flat=True)))
+        _notify(list(answered.values_list("pk", flat=True)))
     return count
 
 

@@ -17,9 +17,8 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from clinic.booking import availability, privacy
+from clinic.booking import availability, pipeline, privacy
 from clinic.booking import forms as booking_forms
-from clinic.booking import pipeline as booking
 from clinic.booking.models import (
     BookingEvent,
     BookingRequest,
@@ -139,59 +138,59 @@ TRANSITIONS: dict[str, Transition] = {
     "clear": Transition(
         label=_("Clear for massage"),
         form=booking_forms.ClearForm,
-        run=lambda obj, user, data: booking.clear(
+        run=lambda obj, user, data: pipeline.clear(
             obj, by=user, note=data["note"], ip_address=data["ip_address"]
         ),
-        allowed=booking.ALLOWED_FROM["clear"],
+        allowed=pipeline.ALLOWED_FROM["clear"],
         done=_("Cleared: the request now waits for a time to be confirmed."),
         permission="intake.change_intake",
     ),
     "confirm": Transition(
         label=_("Confirm"),
         form=booking_forms.ConfirmForm,
-        run=lambda obj, user, data: booking.confirm(
+        run=lambda obj, user, data: pipeline.confirm(
             obj, by=user, therapist=data["therapist"], start=data["start"], note=data["note"]
         ),
-        allowed=booking.ALLOWED_FROM["confirm"],
+        allowed=pipeline.ALLOWED_FROM["confirm"],
         done=_("Confirmed. The client gets an email with a calendar file."),
     ),
     "propose": Transition(
         label=_("Propose another time"),
         form=booking_forms.ProposeForm,
-        run=lambda obj, user, data: booking.propose(
+        run=lambda obj, user, data: pipeline.propose(
             obj, by=user, therapist=data["therapist"], start=data["start"], message=data["message"]
         ),
-        allowed=booking.ALLOWED_FROM["propose"],
+        allowed=pipeline.ALLOWED_FROM["propose"],
         done=_("Proposed. The client can accept or decline it from their email."),
     ),
     "decline": Transition(
         label=_("Decline"),
         form=booking_forms.ReasonForm,
-        run=lambda obj, user, data: booking.decline(obj, by=user, reason=data["reason"]),
-        allowed=booking.ALLOWED_FROM["decline"],
+        run=lambda obj, user, data: pipeline.decline(obj, by=user, reason=data["reason"]),
+        allowed=pipeline.ALLOWED_FROM["decline"],
         done=_("Declined. The client gets the reason by email."),
         danger=True,
     ),
     "cancel": Transition(
         label=_("Cancel the booking"),
         form=booking_forms.OptionalReasonForm,
-        run=lambda obj, user, data: booking.cancel_by_clinic(obj, by=user, reason=data["reason"]),
-        allowed=booking.ALLOWED_FROM["cancel_by_clinic"],
+        run=lambda obj, user, data: pipeline.cancel_by_clinic(obj, by=user, reason=data["reason"]),
+        allowed=pipeline.ALLOWED_FROM["cancel_by_clinic"],
         done=_("Cancelled. The client gets an email."),
         danger=True,
     ),
     "complete": Transition(
         label=_("Mark completed"),
         form=booking_forms.StaffNoteForm,
-        run=lambda obj, user, data: booking.complete(obj, by=user, note=data["note"]),
-        allowed=booking.ALLOWED_FROM["complete"],
+        run=lambda obj, user, data: pipeline.complete(obj, by=user, note=data["note"]),
+        allowed=pipeline.ALLOWED_FROM["complete"],
         done=_("Marked completed."),
     ),
     "no-show": Transition(
         label=_("Mark no-show"),
         form=booking_forms.StaffNoteForm,
-        run=lambda obj, user, data: booking.no_show(obj, by=user, note=data["note"]),
-        allowed=booking.ALLOWED_FROM["no_show"],
+        run=lambda obj, user, data: pipeline.no_show(obj, by=user, note=data["note"]),
+        allowed=pipeline.ALLOWED_FROM["no_show"],
         done=_("Marked as a no-show."),
         danger=True,
     ),
@@ -378,7 +377,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
             try:
                 data = {**form.cleaned_data, "ip_address": client_ip(request)}
                 transition.run(obj, request.user, data)
-            except booking.BookingError as error:
+            except pipeline.BookingError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, transition.done)

@@ -82,12 +82,12 @@ def _now(now: dt.datetime | None) -> dt.datetime:
     return now or timezone.now()
 
 
-def _wrong_state(request: BookingRequest, action: str) -> BookingError:
+def _wrong_state(booking: BookingRequest, action: str) -> BookingError:
     return BookingError(
         _("Request %(reference)s is “%(status)s”, so it cannot be %(action)s.")
         % {
-            "reference": request.reference,
-            "status": request.get_status_display(),
+            "reference": booking.reference,
+            "status": booking.get_status_display(),
             "action": action,
         },
         code="wrong_state",
@@ -111,7 +111,7 @@ def _already_booked(therapist: Therapist) -> BookingError:
 
 
 def _check_time(
-    request: BookingRequest, therapist: Therapist | None, start: dt.datetime | None, now
+    booking: BookingRequest, therapist: Therapist | None, start: dt.datetime | None, now
 ) -> tuple[Therapist, dt.datetime]:
     """A therapist and a start the clinic may propose or confirm."""
     if therapist is None:
@@ -124,7 +124,7 @@ def _check_time(
         )
     if start <= now:
         raise BookingError(_("That time has already passed."), code="start")
-    end = start + request.service.duration
+    end = start + booking.service.duration
     if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
         raise BookingError(
             _("%(therapist)s is off at that time.") % {"therapist": therapist}, code="therapist"
@@ -132,20 +132,20 @@ def _check_time(
     return therapist, start
 
 
-def _set_time(request: BookingRequest, therapist: Therapist, start: dt.datetime) -> None:
-    request.therapist = therapist
-    request.start = start
-    request.end = start + request.service.duration
-    request.blocked_until = request.end + request.service.recovery_buffer
+def _set_time(booking: BookingRequest, therapist: Therapist, start: dt.datetime) -> None:
+    booking.therapist = therapist
+    booking.start = start
+    booking.end = start + booking.service.duration
+    booking.blocked_until = booking.end + booking.service.recovery_buffer
 
 
-def _forget_proposal(request: BookingRequest) -> None:
-    request.therapist = request.start = request.end = request.blocked_until = None
-    request.message_to_client = ""
+def _forget_proposal(booking: BookingRequest) -> None:
+    booking.therapist = booking.start = booking.end = booking.blocked_until = None
+    booking.message_to_client = ""
 
 
 def _move(
-    request: BookingRequest,
+    booking: BookingRequest,
     *,
     allowed: Iterable[str],
     to: str,
@@ -164,7 +164,7 @@ def _move(
         locked = (
             BookingRequest.objects.select_for_update(of=("self",))
             .select_related("service", "intake")
-            .get(pk=request.pk)
+            .get(pk=booking.pk)
         )
         if locked.status not in allowed:
             raise _wrong_state(locked, action)
@@ -197,11 +197,11 @@ def _move(
 # What each transition sends, as small functions of (request, event): the task's arguments are
 # ids only, so a task in the database queue never carries a name, an email or a note.
 def _to_client(task) -> Callable[[BookingRequest, BookingEvent], None]:
-    return lambda request, event: task.enqueue(request.pk)
+    return lambda booking, event: task.enqueue(booking.pk)
 
 
-def _to_clinic(request: BookingRequest, event: BookingEvent) -> None:
-    tasks.send_clinic_notice.enqueue(request.pk, event.pk)
+def _to_clinic(booking: BookingRequest, event: BookingEvent) -> None:
+    tasks.send_clinic_notice.enqueue(booking.pk, event.pk)
 
 
 # --- transitions --------------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def submit(
     if isinstance(found, availability.Unavailable):
         raise slot_error(found, rules)
     status = Status.REQUESTED if intake.cleared_for_booking else Status.AWAITING_CLEARANCE
-    request = BookingRequest(
+    booking = BookingRequest(
         service=service,
         requested_therapist=requested_therapist,
         requested_start=requested_start,
@@ -257,25 +257,25 @@ def submit(
         for attempt in range(8):
             try:
                 with transaction.atomic():
-                    request.save()
+                    booking.save()
                 break
             except IntegrityError:
                 if (
                     attempt == 7
-                    or not BookingRequest.objects.filter(reference=request.reference).exists()
+                    or not BookingRequest.objects.filter(reference=booking.reference).exists()
                 ):
                     raise
-                request.reference = new_reference()
+                booking.reference = new_reference()
         event = BookingEvent.objects.create(
-            request=request,
+            request=booking,
             from_status="",
             to_status=status,
             actor_kind=BookingEvent.Actor.CLIENT,
             at=now,
         )
-        tasks.send_receipt.enqueue(request.pk)
-        _to_clinic(request, event)
-    return request
+        tasks.send_receipt.enqueue(booking.pk)
+        _to_clinic(booking, event)
+    return booking
 
 
 def slot_error(reason: availability.Unavailable, rules: ClinicSettings) -> BookingError:
@@ -297,7 +297,7 @@ def slot_error(reason: availability.Unavailable, rules: ClinicSettings) -> Booki
 
 
 def clear(
-    request: BookingRequest, *, by, note: str = "", ip_address=None, now=None
+    booking: BookingRequest, *, by, note: str = "", ip_address=None, now=None
 ) -> BookingRequest:
     """A therapist has looked at the intake and massage may go ahead: the request joins the
     others. Clears the intake too (a doctor-first result needs a note saying how). The note is
@@ -315,7 +315,7 @@ def clear(
                 raise BookingError(str(error), code="note") from error
 
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["clear"],
         to=Status.REQUESTED,
         action=_("cleared"),
@@ -327,7 +327,7 @@ def clear(
 
 
 def confirm(
-    request: BookingRequest,
+    booking: BookingRequest,
     *,
     by,
     therapist: Therapist | None = None,
@@ -353,7 +353,7 @@ def confirm(
             locked.reminder_sent_at = now
 
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["confirm"],
         to=Status.CONFIRMED,
         action=_("confirmed"),
@@ -366,7 +366,7 @@ def confirm(
 
 
 def propose(
-    request: BookingRequest,
+    booking: BookingRequest,
     *,
     by,
     therapist: Therapist,
@@ -390,7 +390,7 @@ def propose(
             raise _already_booked(chosen_therapist)
 
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["propose"],
         to=Status.PROPOSED,
         action=_("given another time"),
@@ -402,11 +402,11 @@ def propose(
     )
 
 
-def _proposal_expired(request: BookingRequest, now, rules: ClinicSettings) -> bool:
-    return now >= request.status_changed_at + rules.request_expiry or request.start <= now
+def _proposal_expired(booking: BookingRequest, now, rules: ClinicSettings) -> bool:
+    return now >= booking.status_changed_at + rules.request_expiry or booking.start <= now
 
 
-def accept_proposal(request: BookingRequest, *, now=None) -> BookingRequest:
+def accept_proposal(booking: BookingRequest, *, now=None) -> BookingRequest:
     """The client takes the proposed time: it is booked (if still free)."""
     now = _now(now)
     rules = ClinicSettings.load()
@@ -422,7 +422,7 @@ def accept_proposal(request: BookingRequest, *, now=None) -> BookingRequest:
             locked.reminder_sent_at = now
 
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["accept_proposal"],
         to=Status.CONFIRMED,
         action=_("accepted"),
@@ -433,11 +433,11 @@ def accept_proposal(request: BookingRequest, *, now=None) -> BookingRequest:
     )
 
 
-def decline_proposal(request: BookingRequest, *, now=None) -> BookingRequest:
+def decline_proposal(booking: BookingRequest, *, now=None) -> BookingRequest:
     """The client does not want the proposed time: back to the clinic to find another."""
     now = _now(now)
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["decline_proposal"],
         to=Status.REQUESTED,
         action=_("declined by you"),
@@ -449,7 +449,7 @@ def decline_proposal(request: BookingRequest, *, now=None) -> BookingRequest:
     )
 
 
-def decline(request: BookingRequest, *, by, reason: str, now=None) -> BookingRequest:
+def decline(booking: BookingRequest, *, by, reason: str, now=None) -> BookingRequest:
     """The clinic cannot take the request; the reason goes to the client."""
     now = _now(now)
     reason = reason.strip()
@@ -460,7 +460,7 @@ def decline(request: BookingRequest, *, by, reason: str, now=None) -> BookingReq
         locked.message_to_client = reason
 
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["decline"],
         to=Status.DECLINED,
         action=_("declined"),
@@ -472,13 +472,13 @@ def decline(request: BookingRequest, *, by, reason: str, now=None) -> BookingReq
     )
 
 
-def cancellable_by_client(request: BookingRequest, now, rules: ClinicSettings) -> bool:
-    if request.status in OPEN_STATUSES:
+def cancellable_by_client(booking: BookingRequest, now, rules: ClinicSettings) -> bool:
+    if booking.status in OPEN_STATUSES:
         return True
-    return request.status == Status.CONFIRMED and now <= request.start - rules.cancellation_cutoff
+    return booking.status == Status.CONFIRMED and now <= booking.start - rules.cancellation_cutoff
 
 
-def cancel_by_client(request: BookingRequest, *, now=None) -> BookingRequest:
+def cancel_by_client(booking: BookingRequest, *, now=None) -> BookingRequest:
     """The client withdraws a request, or cancels a booking before the cutoff."""
     now = _now(now)
     rules = ClinicSettings.load()
@@ -495,7 +495,7 @@ def cancel_by_client(request: BookingRequest, *, now=None) -> BookingRequest:
             )
 
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["cancel_by_client"],
         to=Status.CANCELLED,
         action=_("cancelled"),
@@ -506,7 +506,7 @@ def cancel_by_client(request: BookingRequest, *, now=None) -> BookingRequest:
     )
 
 
-def cancel_by_clinic(request: BookingRequest, *, by, reason: str = "", now=None) -> BookingRequest:
+def cancel_by_clinic(booking: BookingRequest, *, by, reason: str = "", now=None) -> BookingRequest:
     """The clinic cancels, at any time; the reason (if any) goes to the client."""
     now = _now(now)
     reason = reason.strip()
@@ -515,7 +515,7 @@ def cancel_by_clinic(request: BookingRequest, *, by, reason: str = "", now=None)
         locked.message_to_client = reason
 
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["cancel_by_clinic"],
         to=Status.CANCELLED,
         action=_("cancelled"),
@@ -527,15 +527,15 @@ def cancel_by_clinic(request: BookingRequest, *, by, reason: str = "", now=None)
     )
 
 
-def is_stale(request: BookingRequest, now, rules: ClinicSettings) -> bool:
+def is_stale(booking: BookingRequest, now, rules: ClinicSettings) -> bool:
     """Nobody answered in time, or the time in question has come."""
     return (
-        now >= request.status_changed_at + rules.request_expiry
-        or (request.start or request.requested_start) <= now
+        now >= booking.status_changed_at + rules.request_expiry
+        or (booking.start or booking.requested_start) <= now
     )
 
 
-def expire(request: BookingRequest, *, now=None) -> BookingRequest:
+def expire(booking: BookingRequest, *, now=None) -> BookingRequest:
     """An open request that waited too long for an answer ends, and the client is told."""
     now = _now(now)
     rules = ClinicSettings.load()
@@ -549,7 +549,7 @@ def expire(request: BookingRequest, *, now=None) -> BookingRequest:
             )
 
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["expire"],
         to=Status.EXPIRED,
         action=_("expired"),
@@ -572,11 +572,11 @@ def _after_start(action: str, now) -> Callable[[BookingRequest], None]:
     return change
 
 
-def complete(request: BookingRequest, *, by, note: str = "", now=None) -> BookingRequest:
+def complete(booking: BookingRequest, *, by, note: str = "", now=None) -> BookingRequest:
     now = _now(now)
     action = _("marked completed")
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["complete"],
         to=Status.COMPLETED,
         action=action,
@@ -587,11 +587,11 @@ def complete(request: BookingRequest, *, by, note: str = "", now=None) -> Bookin
     )
 
 
-def no_show(request: BookingRequest, *, by, note: str = "", now=None) -> BookingRequest:
+def no_show(booking: BookingRequest, *, by, note: str = "", now=None) -> BookingRequest:
     now = _now(now)
     action = _("marked as a no-show")
     return _move(
-        request,
+        booking,
         allowed=ALLOWED_FROM["no_show"],
         to=Status.NO_SHOW,
         action=action,

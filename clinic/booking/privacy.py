@@ -9,8 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinic.booking import pipeline as booking
-from clinic.booking import tasks
+from clinic.booking import pipeline, tasks
 from clinic.booking.models import BookingRequest, BookingStatus, DataDeletionRequest
 from intake.models import Intake, IntakeAccess
 from intake.retention import delete_intakes
@@ -29,13 +28,13 @@ class PrivacyError(Exception):
     """A deletion decision that cannot be made; the message is for staff."""
 
 
-def request_deletion(request: BookingRequest) -> DataDeletionRequest:
+def request_deletion(booking: BookingRequest) -> DataDeletionRequest:
     """Queue the request for a staff decision (one pending request per booking)."""
     with transaction.atomic():
         deletion, created = DataDeletionRequest.objects.get_or_create(
-            reference=request.reference,
+            reference=booking.reference,
             status=Status.PENDING,
-            defaults={"booking": request, "email": request.email, "language": request.language},
+            defaults={"booking": booking, "email": booking.email, "language": booking.language},
         )
         if created:
             tasks.send_deletion_notice.enqueue(deletion.pk)
@@ -44,10 +43,10 @@ def request_deletion(request: BookingRequest) -> DataDeletionRequest:
 
 def what_is_held(deletion: DataDeletionRequest) -> dict:
     """What carrying out the request would touch, for the deciding staff member."""
-    request = deletion.booking
+    booking = deletion.booking
     return {
-        "has_intake": bool(request and request.intake_id),
-        "is_open": bool(request and request.status in OPEN),
+        "has_intake": bool(booking and booking.intake_id),
+        "is_open": bool(booking and booking.status in OPEN),
     }
 
 
@@ -72,7 +71,7 @@ def carry_out(
         email = locked.email
         requests = BookingRequest.objects.filter(pk=locked.booking_id)
         for open_request in requests.filter(status__in=OPEN):
-            booking.cancel_by_clinic(
+            pipeline.cancel_by_clinic(
                 open_request, by=by, reason=_("Cancelled because you asked us to delete your data.")
             )
         intake_ids = requests.exclude(intake=None).values_list("intake_id", flat=True)

@@ -10,52 +10,52 @@ from clinic.booking import emails
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus, DataDeletionRequest
 
 
-def _load(request_id: int) -> BookingRequest:
+def _load(booking_id: int) -> BookingRequest:
     return BookingRequest.objects.select_related("service", "therapist", "requested_therapist").get(
-        pk=request_id
+        pk=booking_id
     )
 
 
 @task
-def send_receipt(request_id: int) -> None:
-    emails.receipt(_load(request_id))
+def send_receipt(booking_id: int) -> None:
+    emails.receipt(_load(booking_id))
 
 
 @task
-def send_clinic_notice(request_id: int, event_id: int) -> None:
-    emails.clinic_notice(_load(request_id), BookingEvent.objects.get(pk=event_id))
+def send_clinic_notice(booking_id: int, event_id: int) -> None:
+    emails.clinic_notice(_load(booking_id), BookingEvent.objects.get(pk=event_id))
 
 
 @task
-def send_confirmation(request_id: int) -> None:
-    emails.confirmation(_load(request_id))
+def send_confirmation(booking_id: int) -> None:
+    emails.confirmation(_load(booking_id))
 
 
 @task
-def send_proposal(request_id: int) -> None:
-    emails.proposal(_load(request_id))
+def send_proposal(booking_id: int) -> None:
+    emails.proposal(_load(booking_id))
 
 
 @task
-def send_decline(request_id: int) -> None:
-    emails.decline(_load(request_id))
+def send_decline(booking_id: int) -> None:
+    emails.decline(_load(booking_id))
 
 
 @task
-def send_cancellation(request_id: int) -> None:
-    emails.cancellation(_load(request_id))
+def send_cancellation(booking_id: int) -> None:
+    emails.cancellation(_load(booking_id))
 
 
 @task
-def send_reminder(request_id: int) -> None:
-    request = _load(request_id)
-    if request.status == BookingStatus.CONFIRMED:  # not if cancelled since it was queued
-        emails.reminder(request)
+def send_reminder(booking_id: int) -> None:
+    booking = _load(booking_id)
+    if booking.status == BookingStatus.CONFIRMED:  # not if cancelled since it was queued
+        emails.reminder(booking)
 
 
 @task
-def send_expiry(request_id: int) -> None:
-    emails.expiry(_load(request_id))
+def send_expiry(booking_id: int) -> None:
+    emails.expiry(_load(booking_id))
 
 
 @task

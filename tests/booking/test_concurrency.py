@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
-from clinic.booking import pipeline as booking
+from clinic.booking import pipeline
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus
 from tests.booking.support import local, make_request
 
@@ -32,7 +32,7 @@ def in_thread(target, results, *args):
     def run():
         try:
             results.append(("ok", target(*args)))
-        except booking.BookingError as error:
+        except pipeline.BookingError as error:
             results.append(("refused", error.message))
         finally:
             connection.close()
@@ -50,14 +50,14 @@ def test_the_second_waits_for_the_first_and_is_refused(two_requests, alex):
 
     def confirm_and_hold(request_obj):
         with transaction.atomic():
-            booking.confirm(request_obj, by=staff, now=NOW)
+            pipeline.confirm(request_obj, by=staff, now=NOW)
             first_saved.set()
             threading.Event().wait(0.5)  # still uncommitted while the second one tries
         return "first"
 
     def confirm_after_first(request_obj):
         first_saved.wait(5)
-        booking.confirm(request_obj, by=staff, now=NOW)
+        pipeline.confirm(request_obj, by=staff, now=NOW)
         return "second"
 
     threads = [
@@ -91,7 +91,7 @@ def test_many_at_once_exactly_one_succeeds(deep60, alex):
 
     def confirm(request_obj):
         barrier.wait()
-        return booking.confirm(request_obj, by=staff, now=NOW).reference
+        return pipeline.confirm(request_obj, by=staff, now=NOW).reference
 
     threads = [in_thread(confirm, results, r) for r in requests]
     for thread in threads:

@@ -6,7 +6,7 @@ import icalendar
 import pytest
 from django.core import mail
 
-from clinic.booking import pipeline as booking
+from clinic.booking import pipeline
 from clinic.booking.models import BookingStatus
 from clinic.booking.tokens import make_token
 from tests.booking.support import (
@@ -33,7 +33,7 @@ def staff(db):
 
 
 def submitted(deep60, alex, level="SELF_CARE", **extra):
-    request = booking.submit(
+    request = pipeline.submit(
         service=deep60,
         requested_therapist=alex,
         requested_start=START,
@@ -93,7 +93,7 @@ def test_clinic_notice(deep60, alex):
 def test_confirmation_with_a_calendar_file(deep60, alex, staff):
     request = submitted(deep60, alex)
     mail.outbox.clear()
-    booking.confirm(request, by=staff, now=NOW)
+    pipeline.confirm(request, by=staff, now=NOW)
     message = only()
     assert "your appointment is confirmed" in message.subject
     assert "When: Wednesday 4 November 2026, 10 a.m." in message.body
@@ -115,7 +115,7 @@ def test_confirmation_with_a_calendar_file(deep60, alex, staff):
 def test_calendar_file_in_summer_time(deep60, alex, staff):
     summer = local(2027, 6, 2, 10, 0)  # MDT, UTC-6
     request = make_request(S.REQUESTED, service=deep60, therapist=alex, start=summer)
-    booking.confirm(request, by=staff, now=local(2027, 5, 1))
+    pipeline.confirm(request, by=staff, now=local(2027, 5, 1))
     [event] = icalendar.Calendar.from_ical(only().attachments[0][1]).events
     assert event.start == dt.datetime(2027, 6, 2, 16, 0, tzinfo=dt.UTC)
 
@@ -123,7 +123,7 @@ def test_calendar_file_in_summer_time(deep60, alex, staff):
 def test_proposal_with_accept_and_decline_links(deep60, alex, staff):
     request = submitted(deep60, alex)
     mail.outbox.clear()
-    booking.propose(
+    pipeline.propose(
         request, by=staff, therapist=alex, start=OTHER, message="Wednesday is full.", now=NOW
     )
     message = only()
@@ -139,7 +139,7 @@ def test_proposal_with_accept_and_decline_links(deep60, alex, staff):
 def test_decline_with_the_reason_and_what_next(deep60, alex, staff):
     request = submitted(deep60, alex)
     mail.outbox.clear()
-    booking.decline(request, by=staff, reason="We are closed that week.", now=NOW)
+    pipeline.decline(request, by=staff, reason="We are closed that week.", now=NOW)
     body = only().body
     assert "We are closed that week." in body
     assert "Request another time: http://127.0.0.1:8000/book/" in body
@@ -149,22 +149,22 @@ def test_decline_with_the_reason_and_what_next(deep60, alex, staff):
 def test_cancellation_by_the_client_and_by_the_clinic(deep60, alex, staff):
     request = submitted(deep60, alex)
     mail.outbox.clear()
-    booking.cancel_by_client(request, now=NOW)
+    pipeline.cancel_by_client(request, now=NOW)
     assert "This is cancelled, as you asked" in only().body
 
     other = submitted(deep60, alex)
-    booking.confirm(other, by=staff, now=NOW)
+    pipeline.confirm(other, by=staff, now=NOW)
     mail.outbox.clear()
-    booking.cancel_by_clinic(other, by=staff, reason="Alex is ill.", now=NOW)
+    pipeline.cancel_by_clinic(other, by=staff, reason="Alex is ill.", now=NOW)
     body = only().body
     assert "The clinic had to cancel this" in body and "Alex is ill." in body
 
 
 def test_reminder(deep60, alex, staff):
     request = submitted(deep60, alex)
-    booking.confirm(request, by=staff, now=NOW)
+    pipeline.confirm(request, by=staff, now=NOW)
     mail.outbox.clear()
-    assert booking.send_due_reminders(now=START - dt.timedelta(hours=23)) == 1
+    assert pipeline.send_due_reminders(now=START - dt.timedelta(hours=23)) == 1
     message = only()
     assert message.subject == "Unknot Demo Clinic: see you tomorrow at 10 a.m."
     assert "A reminder of your appointment" in message.body
@@ -174,7 +174,7 @@ def test_reminder(deep60, alex, staff):
 def test_expiry(deep60, alex):
     submitted(deep60, alex)
     mail.outbox.clear()
-    assert booking.expire_stale_requests(now=NOW + dt.timedelta(hours=48)) == 1
+    assert pipeline.expire_stale_requests(now=NOW + dt.timedelta(hours=48)) == 1
     message = only()
     assert "has expired" in message.subject
     assert "could not answer your request in time" in message.body
@@ -184,19 +184,19 @@ def test_expiry(deep60, alex):
 def test_no_email_carries_health_detail(deep60, alex, staff):
     """Every email of a long history: no intake answer, no level, no client note."""
     first = submitted(deep60, alex, level="MEDICAL")
-    booking.clear(first, by=staff, note="Doctor's OK", now=NOW)
-    booking.propose(first, by=staff, therapist=alex, start=OTHER, now=NOW)
-    booking.decline_proposal(first, now=NOW)
-    booking.propose(first, by=staff, therapist=alex, start=OTHER, now=NOW)
-    booking.accept_proposal(first, now=NOW)
-    booking.send_due_reminders(now=OTHER - dt.timedelta(hours=2))
-    booking.cancel_by_clinic(first, by=staff, reason="Sorry", now=NOW)
+    pipeline.clear(first, by=staff, note="Doctor's OK", now=NOW)
+    pipeline.propose(first, by=staff, therapist=alex, start=OTHER, now=NOW)
+    pipeline.decline_proposal(first, now=NOW)
+    pipeline.propose(first, by=staff, therapist=alex, start=OTHER, now=NOW)
+    pipeline.accept_proposal(first, now=NOW)
+    pipeline.send_due_reminders(now=OTHER - dt.timedelta(hours=2))
+    pipeline.cancel_by_clinic(first, by=staff, reason="Sorry", now=NOW)
     second = submitted(deep60, alex, level="PROFESSIONAL")
-    booking.decline(second, by=staff, reason="Full", now=NOW)
+    pipeline.decline(second, by=staff, reason="Full", now=NOW)
     third = submitted(deep60, alex)
-    booking.expire(third, now=NOW + dt.timedelta(hours=49))
+    pipeline.expire(third, now=NOW + dt.timedelta(hours=49))
     fourth = submitted(deep60, alex)
-    booking.cancel_by_client(fourth, now=NOW)
+    pipeline.cancel_by_client(fourth, now=NOW)
 
     assert len(mail.outbox) >= 15
     forbidden = [

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from clinic.booking import pipeline as booking
+from clinic.booking import pipeline
 from clinic.booking.models import BookingEvent, BookingStatus
 from tests.booking.support import make_request
 
@@ -42,7 +42,7 @@ def test_no_reminder_for_a_cancelled_booking(deep60, alex):
     make_request(
         S.CANCELLED, service=deep60, therapist=alex, start=timezone.now() + dt.timedelta(hours=20)
     )
-    assert booking.send_due_reminders() == 0
+    assert pipeline.send_due_reminders() == 0
     assert mail.outbox == []
 
 
@@ -114,7 +114,7 @@ def test_two_workers_at_once_send_one_reminder(deep60, alex):
     def worker():
         try:
             barrier.wait()
-            counts.append(booking.send_due_reminders())
+            counts.append(pipeline.send_due_reminders())
         finally:
             connection.close()
 

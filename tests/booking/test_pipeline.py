@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from clinic.booking import pipeline as booking
+from clinic.booking import pipeline
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus
 from clinic.core.models import ClinicSettings
 from intake.models import Intake
@@ -24,17 +24,17 @@ CLIENT, CLINIC = "ana@example.com", "hello@clinic.example"
 def run(name, request, staff, alex):
     """Call one transition with arguments that satisfy everything but the state check."""
     calls = {
-        "clear": lambda: booking.clear(request, by=staff, note="Doctor's OK on the phone", now=NOW),
-        "confirm": lambda: booking.confirm(request, by=staff, therapist=alex, start=START, now=NOW),
-        "propose": lambda: booking.propose(request, by=staff, therapist=alex, start=OTHER, now=NOW),
-        "accept_proposal": lambda: booking.accept_proposal(request, now=NOW),
-        "decline_proposal": lambda: booking.decline_proposal(request, now=NOW),
-        "decline": lambda: booking.decline(request, by=staff, reason="Fully booked", now=NOW),
-        "cancel_by_client": lambda: booking.cancel_by_client(request, now=NOW),
-        "cancel_by_clinic": lambda: booking.cancel_by_clinic(request, by=staff, reason="Ill", now=NOW),
-        "expire": lambda: booking.expire(request, now=NOW + dt.timedelta(hours=49)),
-        "complete": lambda: booking.complete(request, by=staff, now=START + dt.timedelta(hours=1)),
-        "no_show": lambda: booking.no_show(request, by=staff, now=START + dt.timedelta(hours=1)),
+        "clear": lambda: pipeline.clear(request, by=staff, note="Doctor's OK on the phone", now=NOW),
+        "confirm": lambda: pipeline.confirm(request, by=staff, therapist=alex, start=START, now=NOW),
+        "propose": lambda: pipeline.propose(request, by=staff, therapist=alex, start=OTHER, now=NOW),
+        "accept_proposal": lambda: pipeline.accept_proposal(request, now=NOW),
+        "decline_proposal": lambda: pipeline.decline_proposal(request, now=NOW),
+        "decline": lambda: pipeline.decline(request, by=staff, reason="Fully booked", now=NOW),
+        "cancel_by_client": lambda: pipeline.cancel_by_client(request, now=NOW),
+        "cancel_by_clinic": lambda: pipeline.cancel_by_clinic(request, by=staff, reason="Ill", now=NOW),
+        "expire": lambda: pipeline.expire(request, now=NOW + dt.timedelta(hours=49)),
+        "complete": lambda: pipeline.complete(request, by=staff, now=START + dt.timedelta(hours=1)),
+        "no_show": lambda: pipeline.no_show(request, by=staff, now=START + dt.timedelta(hours=1)),
     }  # fmt: skip
     return calls[name]()
 
@@ -96,7 +96,7 @@ def existing(status, deep60, alex):
 def test_transition(name, status, allowed, deep60, alex, staff):
     request = existing(status, deep60, alex)
     if not allowed:
-        with pytest.raises(booking.BookingError) as refused:
+        with pytest.raises(pipeline.BookingError) as refused:
             run(name, request, staff, alex)
         assert refused.value.code == "wrong_state"
         assert request.reference in refused.value.message
@@ -127,7 +127,7 @@ def test_transition(name, status, allowed, deep60, alex, staff):
 
 def test_confirm_books_the_requested_time_and_the_buffer(deep60, alex, staff):
     request = existing(S.REQUESTED, deep60, alex)
-    booking.confirm(request, by=staff, now=NOW)
+    pipeline.confirm(request, by=staff, now=NOW)
     request.refresh_from_db()
     assert (request.therapist, request.start) == (alex, START)
     assert request.end == START + dt.timedelta(minutes=60)
@@ -136,8 +136,8 @@ def test_confirm_books_the_requested_time_and_the_buffer(deep60, alex, staff):
 
 def test_confirm_needs_a_therapist_when_any_was_asked(deep60, staff):
     request = make_request(S.REQUESTED, service=deep60, therapist=None, start=START)
-    with pytest.raises(booking.BookingError, match="Choose a therapist"):
-        booking.confirm(request, by=staff, now=NOW)
+    with pytest.raises(pipeline.BookingError, match="Choose a therapist"):
+        pipeline.confirm(request, by=staff, now=NOW)
     request.refresh_from_db()
     assert request.status == S.REQUESTED
 
@@ -146,15 +146,15 @@ def test_confirm_refuses_an_overlap_with_a_clear_message(deep60, alex, staff):
     make_request(S.CONFIRMED, service=deep60, therapist=alex, start=START)
     request = existing(S.REQUESTED, deep60, alex)
     overlapping = START + dt.timedelta(minutes=70)  # inside the other booking's buffer
-    with pytest.raises(booking.BookingError) as refused:
-        booking.confirm(request, by=staff, start=overlapping, now=NOW)
+    with pytest.raises(pipeline.BookingError) as refused:
+        pipeline.confirm(request, by=staff, start=overlapping, now=NOW)
     assert refused.value.message.startswith("Alex Morgan is already booked at that time")
     request.refresh_from_db()
     assert (request.status, request.start) == (S.REQUESTED, None)
     assert not BookingEvent.objects.exists()
     assert mail.outbox == []
     # Just after the buffer is fine.
-    booking.confirm(request, by=staff, start=START + dt.timedelta(minutes=75), now=NOW)
+    pipeline.confirm(request, by=staff, start=START + dt.timedelta(minutes=75), now=NOW)
 
 
 def test_confirm_refuses_the_therapists_time_off_and_the_past(deep60, alex, staff):
@@ -162,23 +162,23 @@ def test_confirm_refuses_the_therapists_time_off_and_the_past(deep60, alex, staf
 
     TimeOff.objects.create(therapist=alex, start=START, end=START + dt.timedelta(hours=2))
     request = existing(S.REQUESTED, deep60, alex)
-    with pytest.raises(booking.BookingError, match="is off at that time"):
-        booking.confirm(request, by=staff, now=NOW)
-    with pytest.raises(booking.BookingError, match="already passed"):
-        booking.confirm(request, by=staff, start=NOW - dt.timedelta(hours=1), now=NOW)
+    with pytest.raises(pipeline.BookingError, match="is off at that time"):
+        pipeline.confirm(request, by=staff, now=NOW)
+    with pytest.raises(pipeline.BookingError, match="already passed"):
+        pipeline.confirm(request, by=staff, start=NOW - dt.timedelta(hours=1), now=NOW)
 
 
 def test_propose_refuses_a_booked_time(deep60, alex, staff):
     make_request(S.CONFIRMED, service=deep60, therapist=alex, start=OTHER)
     request = existing(S.REQUESTED, deep60, alex)
-    with pytest.raises(booking.BookingError, match="already booked"):
-        booking.propose(request, by=staff, therapist=alex, start=OTHER, now=NOW)
+    with pytest.raises(pipeline.BookingError, match="already booked"):
+        pipeline.propose(request, by=staff, therapist=alex, start=OTHER, now=NOW)
 
 
 def test_decline_proposal_forgets_the_proposed_time(deep60, alex, staff):
     request = existing(S.REQUESTED, deep60, alex)
-    booking.propose(request, by=staff, therapist=alex, start=OTHER, message="Not Wed am", now=NOW)
-    booking.decline_proposal(request, now=NOW)
+    pipeline.propose(request, by=staff, therapist=alex, start=OTHER, message="Not Wed am", now=NOW)
+    pipeline.decline_proposal(request, now=NOW)
     request.refresh_from_db()
     assert (request.status, request.start, request.therapist) == (S.REQUESTED, None, None)
     assert request.message_to_client == ""
@@ -186,23 +186,23 @@ def test_decline_proposal_forgets_the_proposed_time(deep60, alex, staff):
 
 def test_accepting_a_proposal_after_it_expired_is_refused(deep60, alex):
     request = existing(S.PROPOSED, deep60, alex)
-    with pytest.raises(booking.BookingError, match="expired"):
-        booking.accept_proposal(request, now=NOW + dt.timedelta(hours=48))
+    with pytest.raises(pipeline.BookingError, match="expired"):
+        pipeline.accept_proposal(request, now=NOW + dt.timedelta(hours=48))
     request.refresh_from_db()
     assert request.status == S.PROPOSED
 
 
 def test_decline_needs_a_reason(deep60, alex, staff):
     request = existing(S.REQUESTED, deep60, alex)
-    with pytest.raises(booking.BookingError, match="reason"):
-        booking.decline(request, by=staff, reason="  ", now=NOW)
+    with pytest.raises(pipeline.BookingError, match="reason"):
+        pipeline.decline(request, by=staff, reason="  ", now=NOW)
 
 
 def test_client_cannot_cancel_after_the_cutoff(deep60, alex):
     request = existing(S.CONFIRMED, deep60, alex)
     late = START - dt.timedelta(hours=23)
-    with pytest.raises(booking.BookingError) as refused:
-        booking.cancel_by_client(request, now=late)
+    with pytest.raises(pipeline.BookingError) as refused:
+        pipeline.cancel_by_client(request, now=late)
     assert "24 hours" in refused.value.message and "(555) 010-0100" in refused.value.message
     request.refresh_from_db()
     assert request.status == S.CONFIRMED
@@ -211,7 +211,7 @@ def test_client_cannot_cancel_after_the_cutoff(deep60, alex):
 
 def test_clinic_can_cancel_after_the_cutoff(deep60, alex, staff):
     request = existing(S.CONFIRMED, deep60, alex)
-    booking.cancel_by_clinic(request, by=staff, reason="Therapist ill", now=START)
+    pipeline.cancel_by_clinic(request, by=staff, reason="Therapist ill", now=START)
     request.refresh_from_db()
     assert request.status == S.CANCELLED
     assert request.message_to_client == "Therapist ill"
@@ -219,22 +219,22 @@ def test_clinic_can_cancel_after_the_cutoff(deep60, alex, staff):
 
 def test_expire_refuses_a_request_still_within_its_time(deep60, alex):
     request = existing(S.REQUESTED, deep60, alex)
-    with pytest.raises(booking.BookingError, match="still within"):
-        booking.expire(request, now=NOW + dt.timedelta(hours=47))
+    with pytest.raises(pipeline.BookingError, match="still within"):
+        pipeline.expire(request, now=NOW + dt.timedelta(hours=47))
 
 
 def test_complete_and_no_show_wait_for_the_session(deep60, alex, staff):
     request = existing(S.CONFIRMED, deep60, alex)
-    with pytest.raises(booking.BookingError, match="not started"):
-        booking.complete(request, by=staff, now=START - dt.timedelta(minutes=1))
-    with pytest.raises(booking.BookingError, match="not started"):
-        booking.no_show(request, by=staff, now=START - dt.timedelta(minutes=1))
+    with pytest.raises(pipeline.BookingError, match="not started"):
+        pipeline.complete(request, by=staff, now=START - dt.timedelta(minutes=1))
+    with pytest.raises(pipeline.BookingError, match="not started"):
+        pipeline.no_show(request, by=staff, now=START - dt.timedelta(minutes=1))
 
 
 def test_staff_transitions_name_the_staff_member(deep60, alex):
     request = existing(S.REQUESTED, deep60, alex)
-    with pytest.raises(booking.BookingError):
-        booking.confirm(request, by=None, now=NOW)
+    with pytest.raises(pipeline.BookingError):
+        pipeline.confirm(request, by=None, now=NOW)
 
 
 # --- clear: the intake's review goes with it --------------------------------------------------------
@@ -245,7 +245,7 @@ def test_clear_clears_the_intake_in_the_same_step(deep60, alex, staff):
     request = make_request(
         S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START, intake=intake
     )
-    booking.clear(request, by=staff, note="Doctor's letter seen", now=NOW)
+    pipeline.clear(request, by=staff, note="Doctor's letter seen", now=NOW)
     intake.refresh_from_db()
     assert intake.review_status == Intake.ReviewStatus.CLEARED
     assert intake.reviewed_by == staff
@@ -256,8 +256,8 @@ def test_clear_without_the_note_a_doctor_first_result_needs_changes_nothing(deep
     request = make_request(
         S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START, intake=intake
     )
-    with pytest.raises(booking.BookingError, match="Write a note"):
-        booking.clear(request, by=staff, note="", now=NOW)
+    with pytest.raises(pipeline.BookingError, match="Write a note"):
+        pipeline.clear(request, by=staff, note="", now=NOW)
     request.refresh_from_db()
     intake.refresh_from_db()
     assert request.status == S.AWAITING_CLEARANCE
@@ -270,7 +270,7 @@ def test_clear_of_an_already_cleared_intake_needs_no_note(deep60, alex, staff):
     request = make_request(
         S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START, intake=intake
     )
-    booking.clear(request, by=staff, now=NOW)
+    pipeline.clear(request, by=staff, now=NOW)
     request.refresh_from_db()
     assert request.status == S.REQUESTED
 
@@ -279,7 +279,7 @@ def test_clear_of_an_already_cleared_intake_needs_no_note(deep60, alex, staff):
 
 
 def submit(deep60, therapist, intake, start=START, **extra):
-    return booking.submit(
+    return pipeline.submit(
         service=deep60,
         requested_therapist=therapist,
         requested_start=start,
@@ -315,7 +315,7 @@ def test_submit_starts_where_the_intake_says(deep60, alex, staff, level, flags, 
 @pytest.mark.parametrize("intake_level", ["EMERGENCY", None])
 def test_submit_refuses_without_an_intake_or_with_an_emergency(deep60, alex, intake_level):
     intake = make_intake(intake_level) if intake_level else None
-    with pytest.raises(booking.BookingError) as refused:
+    with pytest.raises(pipeline.BookingError) as refused:
         submit(deep60, alex, intake)
     assert refused.value.code == ("emergency" if intake_level else "no_intake")
     assert not BookingRequest.objects.exists()
@@ -325,7 +325,7 @@ def test_submit_refuses_without_an_intake_or_with_an_emergency(deep60, alex, int
 def test_submit_refuses_a_time_that_is_not_open(deep60, alex):
     make_request(S.CONFIRMED, service=deep60, therapist=alex, start=START)
     mail.outbox.clear()
-    with pytest.raises(booking.BookingError) as refused:
+    with pytest.raises(pipeline.BookingError) as refused:
         submit(deep60, alex, make_intake())
     assert refused.value.code == "slot_taken"
     assert BookingRequest.objects.count() == 1
@@ -355,14 +355,14 @@ def test_a_rolled_back_change_queues_nothing(settings, deep60, alex, staff):
         pass
 
     with pytest.raises(Abort), transaction.atomic():
-        booking.confirm(request, by=staff, now=NOW)
+        pipeline.confirm(request, by=staff, now=NOW)
         assert DBTaskResult.objects.count() == 1
         raise Abort
     assert DBTaskResult.objects.count() == 0
     request.refresh_from_db()
     assert request.status == S.REQUESTED
 
-    booking.confirm(request, by=staff, now=NOW)
+    pipeline.confirm(request, by=staff, now=NOW)
     queued = DBTaskResult.objects.get()
     assert queued.task_path == "clinic.booking.tasks.send_confirmation"
     assert queued.args_kwargs == {"args": [request.pk], "kwargs": {}}  # ids only, no names
@@ -370,10 +370,10 @@ def test_a_rolled_back_change_queues_nothing(settings, deep60, alex, staff):
 
 def test_confirming_within_a_day_counts_as_the_reminder(deep60, alex, staff):
     request = existing(S.REQUESTED, deep60, alex)
-    booking.confirm(request, by=staff, now=START - dt.timedelta(hours=20))
+    pipeline.confirm(request, by=staff, now=START - dt.timedelta(hours=20))
     request.refresh_from_db()
     assert request.reminder_sent_at == START - dt.timedelta(hours=20)
-    assert booking.send_due_reminders(now=START - dt.timedelta(hours=19)) == 0
+    assert pipeline.send_due_reminders(now=START - dt.timedelta(hours=19)) == 0
 
 
 def test_rules_come_from_clinic_settings(deep60, alex):
@@ -381,5 +381,5 @@ def test_rules_come_from_clinic_settings(deep60, alex):
     rules.cancellation_cutoff_hours = 72
     rules.save()
     request = existing(S.CONFIRMED, deep60, alex)
-    with pytest.raises(booking.BookingError, match="72 hours"):
-        booking.cancel_by_client(request, now=NOW)
+    with pytest.raises(pipeline.BookingError, match="72 hours"):
+        pipeline.cancel_by_client(request, now=NOW)

@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from clinic.booking import availability
-from clinic.booking import pipeline as booking
+from clinic.booking import availability, pipeline
 from clinic.booking.forms import ANY_THERAPIST, BookingForm, ChooseServiceForm, ChooseTimeForm
 from clinic.booking.views.errors import error_summary
 from clinic.booking.views.gate import Gate, intake_gate
@@ -114,7 +113,7 @@ def hold_for_check(request, choice: ChooseServiceForm, form, *, now, rules):
     service, start = choice.cleaned_data["service"], form.cleaned_data["start"]
     found = availability.find_slot(service, choice.chosen_therapist(), start, now=now, rules=rules)
     if isinstance(found, availability.Unavailable):
-        form.add_error("start", booking.slot_error(found, rules).message)
+        form.add_error("start", pipeline.slot_error(found, rules).message)
         return None
     request.session[DRAFT_KEY] = {
         "service": service.slug,
@@ -151,7 +150,7 @@ def send(request, choice: ChooseServiceForm, form, gate: Gate, *, now):
         )
         return None, wait
     try:
-        created = booking.submit(
+        created = pipeline.submit(
             service=choice.cleaned_data["service"],
             requested_therapist=choice.chosen_therapist(),
             requested_start=form.cleaned_data["start"],
@@ -163,7 +162,7 @@ def send(request, choice: ChooseServiceForm, form, gate: Gate, *, now):
             language=gate.intake.language or _language(request),
             now=now,
         )
-    except booking.BookingError as error:
+    except pipeline.BookingError as error:
         form_guard.release(form, "booking")
         ratelimit.release(ratelimit.BOOKINGS, request)
         form.add_error("start" if error.code.startswith("slot_") else None, error.message)

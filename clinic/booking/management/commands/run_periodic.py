@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from clinic.booking import pipeline as booking
+from clinic.booking import pipeline
 from intake import retention
 
 
@@ -34,8 +34,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop: int = 0, **options):
         while True:
-            reminders = booking.send_due_reminders()
-            expired = booking.expire_stale_requests()
+            reminders = pipeline.send_due_reminders()
+            expired = pipeline.expire_stale_requests()
             purged = retention.purge_expired_intakes()
             abandoned = retention.purge_abandoned_forms()
             self.prune_finished_tasks()
