@@ -74,7 +74,7 @@ def proposal(booking: BookingRequest) -> EmailMessage:
         booking,
         accept_url=f"{link}&action=accept",
         decline_url=f"{link}&action=decline",
-        answer_by=booking.status_changed_at + rules.request_expiry,
+        answer_by=booking.answer_due(rules),
     )
 
 

@@ -6,6 +6,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -171,10 +172,16 @@ OPEN_STATUSES = (
     BookingStatus.REQUESTED,
     BookingStatus.PROPOSED,
 )
+# Waiting for the clinic to act (clear the intake, or answer the request).
+WAITING_FOR_CLINIC = (BookingStatus.AWAITING_CLEARANCE, BookingStatus.REQUESTED)
 # Holding (or having held) a therapist's time: the exclusion constraint covers these.
 BOOKED_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.COMPLETED, BookingStatus.NO_SHOW)
 # A therapist and a time are set: proposed to the client, or booked.
 TIMED_STATUSES = (BookingStatus.PROPOSED, *BOOKED_STATUSES)
+
+# Clients are reminded this long before a confirmed session (a booking confirmed closer to it
+# than this counts as reminded: the confirmation is the reminder).
+REMINDER_BEFORE = timedelta(hours=24)
 
 # Short references for people to read out on the phone: no 0/O, 1/I/L, or U.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -204,12 +211,33 @@ class BookingRequestQuerySet(models.QuerySet):
         """Booked rows whose blocked time (session and recovery buffer) overlaps [start, end)."""
         return self.booked().filter(start__lt=end, blocked_until__gt=start)
 
+    def stale(self, now: datetime, rules: "ClinicSettings"):
+        """Open bookings nobody answered within the clinic's expiry time, or whose time has
+        come: the one staleness rule (`BookingRequest.is_stale` asks it of one row)."""
+        return (
+            self.filter(status__in=OPEN_STATUSES)
+            .alias(when=Coalesce("start", "requested_start"))
+            .filter(
+                models.Q(status_changed_at__lte=now - rules.request_expiry)
+                | models.Q(when__lte=now)
+            )
+        )
+
     def needs_action(self, now: datetime, rules: "ClinicSettings", warning=timedelta(hours=12)):
         """What the clinic should look at: new requests, and proposals about to expire."""
         about_to_expire = now - rules.request_expiry + warning
         return self.filter(
-            models.Q(status__in=[BookingStatus.AWAITING_CLEARANCE, BookingStatus.REQUESTED])
+            models.Q(status__in=WAITING_FOR_CLINIC)
             | models.Q(status=BookingStatus.PROPOSED, status_changed_at__lte=about_to_expire)
+        )
+
+    def due_for_reminder(self, now: datetime):
+        """Confirmed bookings starting within REMINDER_BEFORE that were not reminded yet."""
+        return self.filter(
+            status=BookingStatus.CONFIRMED,
+            reminder_sent_at__isnull=True,
+            start__gt=now,
+            start__lte=now + REMINDER_BEFORE,
         )
 
 
@@ -341,13 +369,16 @@ class BookingRequest(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
+    def is_stale(self, now: datetime, rules: "ClinicSettings") -> bool:
+        return BookingRequest.objects.stale(now, rules).filter(pk=self.pk).exists()
 
-    @property
-    def is_booked(self) -> bool:
-        return self.status in BOOKED_STATUSES
+    def answer_due(self, rules: "ClinicSettings") -> datetime:
+        """When an open request or a proposal expires unless someone answers."""
+        return self.status_changed_at + rules.request_expiry
+
+    def reminded_by_confirmation(self, now: datetime) -> bool:
+        """Confirmed so close to the session that the confirmation is the reminder."""
+        return self.start - now <= REMINDER_BEFORE
 
     @property
     def shown_start(self) -> datetime:

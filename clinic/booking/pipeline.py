@@ -23,8 +23,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,7 +44,6 @@ from intake.triage import Level
 
 Status = BookingStatus
 DOUBLE_BOOKING_CONSTRAINT = "booking_no_double_booking"
-REMINDER_BEFORE = dt.timedelta(hours=24)
 
 
 # Which statuses each transition starts from (the admin shows a button only where it applies).
@@ -348,7 +345,7 @@ def confirm(
         )
         _set_time(locked, chosen_therapist, chosen_start)
         locked.message_to_client = ""
-        if locked.start - now <= REMINDER_BEFORE:
+        if locked.reminded_by_confirmation(now):
             # Confirmed within a day of the session: the confirmation is the reminder.
             locked.reminder_sent_at = now
 
@@ -402,23 +399,19 @@ def propose(
     )
 
 
-def _proposal_expired(booking: BookingRequest, now, rules: ClinicSettings) -> bool:
-    return now >= booking.status_changed_at + rules.request_expiry or booking.start <= now
-
-
 def accept_proposal(booking: BookingRequest, *, now=None) -> BookingRequest:
     """The client takes the proposed time: it is booked (if still free)."""
     now = _now(now)
     rules = ClinicSettings.load()
 
     def change(locked: BookingRequest) -> None:
-        if _proposal_expired(locked, now, rules):
+        if locked.is_stale(now, rules):
             raise BookingError(
                 _("This proposal has expired. Please call us at %(phone)s.")
                 % {"phone": rules.phone},
                 code="expired",
             )
-        if locked.start - now <= REMINDER_BEFORE:
+        if locked.reminded_by_confirmation(now):
             locked.reminder_sent_at = now
 
     return _move(
@@ -527,21 +520,13 @@ def cancel_by_clinic(booking: BookingRequest, *, by, reason: str = "", now=None)
     )
 
 
-def is_stale(booking: BookingRequest, now, rules: ClinicSettings) -> bool:
-    """Nobody answered in time, or the time in question has come."""
-    return (
-        now >= booking.status_changed_at + rules.request_expiry
-        or (booking.start or booking.requested_start) <= now
-    )
-
-
 def expire(booking: BookingRequest, *, now=None) -> BookingRequest:
     """An open request that waited too long for an answer ends, and the client is told."""
     now = _now(now)
     rules = ClinicSettings.load()
 
     def change(locked: BookingRequest) -> None:
-        if not is_stale(locked, now, rules):
+        if not locked.is_stale(now, rules):
             raise BookingError(
                 _("Request %(reference)s is still within its %(hours)s hours.")
                 % {"reference": locked.reference, "hours": rules.request_expiry_hours},
@@ -610,12 +595,7 @@ def send_due_reminders(*, now=None) -> int:
     claimed with one UPDATE … WHERE reminder_sent_at IS NULL, so two runs (or two workers at
     once) never remind twice."""
     now = _now(now)
-    due = BookingRequest.objects.filter(
-        status=Status.CONFIRMED,
-        reminder_sent_at__isnull=True,
-        start__gt=now,
-        start__lte=now + REMINDER_BEFORE,
-    ).values_list("pk", flat=True)
+    due = BookingRequest.objects.due_for_reminder(now).values_list("pk", flat=True)
     sent = 0
     for pk in list(due):
         with transaction.atomic():
@@ -632,12 +612,7 @@ def expire_stale_requests(*, now=None) -> int:
     """Expire every open request nobody answered in time (or whose time has come)."""
     now = _now(now)
     rules = ClinicSettings.load()
-    stale = (
-        BookingRequest.objects.filter(status__in=OPEN_STATUSES)
-        .alias(when=Coalesce("start", "requested_start"))
-        .filter(Q(status_changed_at__lte=now - rules.request_expiry) | Q(when__lte=now))
-        .values_list("pk", flat=True)
-    )
+    stale = BookingRequest.objects.stale(now, rules).values_list("pk", flat=True)
     expired = 0
     for pk in list(stale):
         try:

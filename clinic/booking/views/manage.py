@@ -90,7 +90,7 @@ def manage(request, reference: str):
             "rules": rules,
             "zone_name": rules.time_zone,
             "after_cutoff": booking.status == BookingStatus.CONFIRMED and "cancel" not in actions,
-            "answer_by": booking.status_changed_at + rules.request_expiry,
+            "answer_by": booking.answer_due(rules),
             "Status": BookingStatus,
             "book_url": reverse("booking_start"),
             "deletion_pending": booking.deletion_requests.filter(
