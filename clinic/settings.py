@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "django.forms",  # Django's form templates, found by the form renderer below
     "django_tasks_db",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -137,6 +138,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms are rendered one way: Django's form templates with the project's one field template.
+FORM_RENDERER = "clinic.core.forms.ClinicFormRenderer"
 
 # Database: one Postgres server. Connections are kept open between requests (with a health
 # check before reuse): opening a new one per request costs most of a simple page's time.

@@ -54,9 +54,3 @@ class ReaderQuestionForm(GuardedForm, forms.ModelForm):
             "name": forms.TextInput(attrs={"autocomplete": "given-name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("name", "email", "question", "wants_email"):
-            css = "form-check-input" if name == "wants_email" else "form-control"
-            self.fields[name].widget.attrs["class"] = css

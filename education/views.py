@@ -96,19 +96,21 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if not is_public:
             raise Http404(_("Questions can be asked once the article is published."))
         form = ReaderQuestionForm(request.POST)
-        if form.is_valid() and not form_guard.claim(form, "reader-question"):
-            return redirect(article)  # the same question sent twice: saved once
-        if form.is_valid() and (wait := ratelimit.acquire(ratelimit.READER_QUESTIONS, request)):
-            form_guard.release(form, "reader-question")
-            form.add_error(
-                None,
+        admission = form_guard.Admission()
+        if form.is_valid():
+            admission = form_guard.admit(
+                request,
+                form,
+                ratelimit.READER_QUESTIONS,
                 _(
                     "You have sent several questions in the last few minutes. Please wait "
                     "%(minutes)s minutes and send this one again; your text is kept below."
-                )
-                % {"minutes": ratelimit.wait_text(wait)},
+                ),
             )
-        elif form.is_valid():
+            wait = admission.wait
+        if admission.resent:
+            return redirect(article)  # the same question sent twice: saved once
+        if form.is_valid() and admission.ok:
             moderation.submit(
                 article,
                 name=form.cleaned_data["name"],

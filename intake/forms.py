@@ -2,9 +2,11 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.form_guard import GuardedForm
+from clinic.core.forms import PhoneField
 from intake.models import Intake
 from intake.questions import Question, Section
 
@@ -14,6 +16,12 @@ MESSAGES = {
     "number": _("Please enter a whole number."),
     "regions": _("Please tick at least one place where you feel pain."),
 }
+
+
+class RegionPicker(forms.CheckboxSelectMultiple):
+    """The places that hurt: checkboxes beside the body map that ticks them."""
+
+    template_name = "forms/widgets/region_picker.html"
 
 
 def field_for(question: Question) -> forms.Field:
@@ -31,12 +39,12 @@ def field_for(question: Question) -> forms.Field:
                 "min_value": out_of_range,
                 "max_value": out_of_range,
             },
-            widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control"}),
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         )
     if question.kind == "regions":
         return forms.MultipleChoiceField(
             choices=question.choices,
-            widget=forms.CheckboxSelectMultiple,
+            widget=RegionPicker,
             error_messages={
                 "required": MESSAGES["regions"],
                 "invalid_choice": MESSAGES["invalid_choice"],
@@ -52,24 +60,16 @@ def field_for(question: Question) -> forms.Field:
     )
 
 
-class DescribedForm(forms.Form):
-    """Ties each input to its hint and error text for screen readers."""
-
-    def full_clean(self):
-        super().full_clean()
-        self.describe_fields()
-
-    def describe_fields(self):
-        for name, field in self.fields.items():
-            ids = [f"{name}-hint"] if field.help_text else []
-            if self._errors and name in self._errors:  # only once validated: never validate here
-                ids.append(f"{name}-error")
-                field.widget.attrs["aria-invalid"] = "true"
-            if ids:
-                field.widget.attrs["aria-describedby"] = " ".join(ids)
+def question_help(question: Question) -> str:
+    """What the field's hint shows: the question's list of symptoms, then its hint."""
+    if not question.bullets:
+        return question.hint
+    items = format_html_join("", "<li>{}</li>", ((item,) for item in question.bullets))
+    hint = format_html("<p>{}</p>", question.hint) if question.hint else ""
+    return format_html('<ul class="question-list">{}</ul>{}', items, hint)
 
 
-class SectionForm(DescribedForm):
+class SectionForm(forms.Form):
     """One section of questions. Gated questions are asked when their gate is met and are
     stored as null otherwise."""
 
@@ -80,9 +80,8 @@ class SectionForm(DescribedForm):
             field = field_for(question)
             field.required = not question.gate_key
             field.label = question.text
-            field.help_text = question.hint
+            field.help_text = question_help(question)
             self.fields[question.key] = field
-        self.describe_fields()
 
     def clean(self):
         cleaned = super().clean()
@@ -107,12 +106,12 @@ class SectionForm(DescribedForm):
         }
 
 
-class ContactForm(GuardedForm, DescribedForm):
+class ContactForm(GuardedForm):
     name = forms.CharField(
         label=_("Your full name"),
         max_length=120,
         error_messages={"required": _("Please enter your name.")},
-        widget=forms.TextInput(attrs={"autocomplete": "name", "class": "form-control"}),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Email"),
@@ -121,18 +120,13 @@ class ContactForm(GuardedForm, DescribedForm):
             "required": _("Please enter your email address."),
             "invalid": _("Enter an email address like name@example.com."),
         },
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "class": "form-control"}),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.RegexField(
+    phone = PhoneField(
         label=_("Phone (optional)"),
         required=False,
-        regex=r"^\+?[0-9 ()\-.]{7,20}$",
         help_text=_(
             "So a therapist can call you if something in your answers needs a quick check."
-        ),
-        error_messages={"invalid": _("Enter a phone number using digits, like (555) 010-0199.")},
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "inputmode": "tel", "class": "form-control"}
         ),
     )
     language = forms.ChoiceField(
@@ -146,14 +140,12 @@ class ContactForm(GuardedForm, DescribedForm):
         },
     )
     understands_screening = forms.BooleanField(
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
         label=_(
             "I understand that this check is a screening to keep massage safe, not a diagnosis, and that it does not replace a doctor."  # noqa: E501
         ),
         error_messages={"required": _("Please confirm that you understand this is a screening.")},
     )
     agrees_to_storage = forms.BooleanField(
-        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
         error_messages={
             "required": _("Please agree to the storage of your answers, or call us instead.")
         },
@@ -162,7 +154,7 @@ class ContactForm(GuardedForm, DescribedForm):
         label=_("Type your full name as your signature"),
         max_length=120,
         error_messages={"required": _("Please type your full name to sign.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "class": "form-control"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -170,7 +162,6 @@ class ContactForm(GuardedForm, DescribedForm):
         self.fields["agrees_to_storage"].label = _(
             "I agree that the clinic stores my answers for %(years)s years, as health records must be kept, and shows them only to the therapists who care for me."  # noqa: E501
         ) % {"years": settings.INTAKE_RETENTION_YEARS}
-        self.describe_fields()
 
     def clean(self):
         cleaned = super().clean()

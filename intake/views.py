@@ -84,20 +84,19 @@ def intake_form(request):
         session.save_progress(request, progress)
         return HttpResponseRedirect(_step_url(number + 1))
 
-    if not form_guard.claim(form, "intake"):
+    admission = form_guard.admit(
+        request,
+        form,
+        ratelimit.INTAKES,
+        _(
+            "Several pre-visit checks were sent from this connection in the last hour. Your "
+            "answers are kept: please send again in %(minutes)s minutes, or call us."
+        ),
+    )
+    if admission.resent:
         return redirect("intake:result")  # the same last step sent twice: one intake only
-    wait = ratelimit.acquire(ratelimit.INTAKES, request)
-    if wait is not None:
-        form_guard.release(form, "intake")
-        form.add_error(
-            None,
-            _(
-                "Several pre-visit checks were sent from this connection in the last hour. Your "
-                "answers are kept: please send again in %(minutes)s minutes, or call us."
-            )
-            % {"minutes": ratelimit.wait_text(wait)},
-        )
-        return ratelimit.refuse(_render_step(request, step, form), wait)
+    if admission.wait is not None:
+        return ratelimit.refuse(_render_step(request, step, form), admission.wait)
     intake = submit(progress.get("answers", {}), form.cleaned_data)
     session.remember_result(request, intake)
     return redirect("intake:result")

@@ -1,8 +1,6 @@
 """Forms for booking: they validate input only. Whether a time is open, and what a request may
 become, is decided by availability.py and pipeline.py."""
 
-import re
-
 from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils.translation import gettext_lazy as _
@@ -10,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from clinic.booking.availability import parse_slot_value
 from clinic.booking.models import Service, Therapist
 from clinic.core.form_guard import GuardedForm
+from clinic.core.forms import PhoneField
 
 ANY_THERAPIST = "any"
-PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")
 
 
 def bookable_therapists():
@@ -60,6 +58,7 @@ class ContactFields(forms.Form):
         label=_("Your name"),
         max_length=120,
         error_messages={"required": _("Enter your name.")},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
         label=_("Email"),
@@ -68,10 +67,10 @@ class ContactFields(forms.Form):
             "required": _("Enter your email address."),
             "invalid": _("Enter an email address like name@example.com."),
         },
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Phone"),
-        max_length=40,
         help_text=_("In case we need to call you about your request."),
         error_messages={"required": _("Enter a phone number.")},
     )
@@ -85,28 +84,12 @@ class ContactFields(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        autocomplete = {"client_name": "name", "email": "email", "phone": "tel"}
-        for name in ("client_name", "email", "phone", "note"):
-            widget = self.fields[name].widget
-            widget.attrs["class"] = "form-control"
-            if name in autocomplete:
-                widget.attrs["autocomplete"] = autocomplete[name]
-        self.fields["phone"].widget.input_type = "tel"
-
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        digits = re.sub(r"\D", "", phone)
-        if not PHONE_CHARACTERS.match(phone) or not 7 <= len(digits) <= 15:
-            raise forms.ValidationError(
-                _("Enter a phone number we can call, like (555) 010-0100."), code="invalid"
-            )
-        return phone
-
 
 class TimeField(forms.CharField):
-    """A start time as posted by the radio list: a UTC timestamp."""
+    """A start time as posted by the radio list: a UTC timestamp. The page lists the open
+    times itself (templates/clinic/booking_times.html), so the widget has no choices."""
+
+    widget = forms.RadioSelect
 
     default_error_messages = {
         "required": _("Choose a time."),

@@ -1,16 +1,21 @@
-"""Spam guards for the public forms: a honeypot field people never see, and a signed start
-time so that a form sent faster than a person could fill it is refused. The stamp holds only
-a time and a random name for the submission, never an answer."""
+"""Guards for the public forms: a honeypot field people never see, a signed start time so that
+a form sent faster than a person could fill it is refused, one record per rendered form, and
+the rate limits. The stamp holds only a time and a random name for the submission, never an
+answer. A view calls `admit()` once its form is valid, and `give_back()` if it then refuses the
+submission for another reason."""
 
 import hashlib
 import secrets
 import time
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from clinic.core import ratelimit
 
 SALT = "clinic.core.form_guard.started"
 
@@ -78,3 +83,36 @@ def claim(form: GuardedForm, scope: str) -> bool:
 def release(form: GuardedForm, scope: str) -> None:
     """Let the same form be sent again (the first attempt was refused after the claim)."""
     cache.delete(_once_key(form, scope))
+
+
+@dataclass(frozen=True)
+class Admission:
+    """What a valid submission of a public form may do."""
+
+    resent: bool = False  # the same rendered form came back: its first sending counted
+    wait: int | None = None  # refused by the rate limit for this many seconds
+
+    @property
+    def ok(self) -> bool:
+        return not self.resent and self.wait is None
+
+
+def admit(request, form: GuardedForm, limit: ratelimit.Limit, wait_message: str) -> Admission:
+    """Claim this rendered form once and take one use of `limit`. When the limit refuses, the
+    claim is given back and the form carries `wait_message` (with %(minutes)s) for the
+    person, whose answers stay on the page."""
+    if not claim(form, limit.scope):
+        return Admission(resent=True)
+    wait = ratelimit.acquire(limit, request)
+    if wait is not None:
+        release(form, limit.scope)
+        form.add_error(None, wait_message % {"minutes": ratelimit.wait_text(wait)})
+        return Admission(wait=wait)
+    return Admission()
+
+
+def give_back(request, form: GuardedForm, limit: ratelimit.Limit) -> None:
+    """The submission was admitted but then refused: it may be sent again, and it did not
+    count against the limit."""
+    release(form, limit.scope)
+    ratelimit.release(limit, request)

@@ -1,6 +1,11 @@
 """Cross-check the rules in code against the tables of shared/specs/triage.md, word for word:
-id, condition, level, time frame, client explanation, therapist note, citation and basis."""
+id, condition, level, time frame, client explanation, therapist note, citation and basis.
 
+The spec lives beside the repository (../shared/specs/triage.md). On a developer machine
+without it these tests skip; with CI=true (as CI runs) they fail, so CI can never pass without
+checking the rules against the spec."""
+
+import os
 import re
 from pathlib import Path
 
@@ -10,12 +15,24 @@ from intake.triage import CAUTIONS, CAUTIONS_BY_ID, RULES, RULES_BY_ID
 
 SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "specs" / "triage.md"
 
-pytestmark = pytest.mark.skipif(not SPEC.exists(), reason="shared/specs/triage.md not beside repo")
+
+def on_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def spec_text() -> str:
+    """The spec's text; if it is missing, skip the test, or fail it when CI=true."""
+    if not SPEC.exists():
+        message = f"{SPEC} is missing, so the rules cannot be checked against the spec"
+        if on_ci():
+            pytest.fail(f"{message} (CI=true: the spec must be checked out beside the repo)")
+        pytest.skip(message)
+    return SPEC.read_text()
 
 
 def spec_rows(prefix: str) -> dict[str, list[str]]:
     rows = {}
-    for line in SPEC.read_text().splitlines():
+    for line in spec_text().splitlines():
         if re.match(rf"^\| `{prefix}\d\d_", line):
             cells = [cell.strip() for cell in line.strip().strip("|").split(" | ")]
             rows[cells[0].strip("`")] = [cell.strip("`") for cell in cells]
@@ -60,3 +77,17 @@ def test_caution_matches_spec_word_for_word(caution_id):
         citation,
         basis,
     )
+
+
+def test_a_missing_spec_skips_on_a_developer_machine(monkeypatch, tmp_path):
+    monkeypatch.setitem(globals(), "SPEC", tmp_path / "triage.md")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        spec_text()
+
+
+def test_a_missing_spec_fails_on_ci(monkeypatch, tmp_path):
+    monkeypatch.setitem(globals(), "SPEC", tmp_path / "triage.md")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        spec_text()

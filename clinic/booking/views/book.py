@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.booking import availability, pipeline
 from clinic.booking.forms import ANY_THERAPIST, BookingForm, ChooseServiceForm, ChooseTimeForm
-from clinic.booking.views.errors import error_summary
 from clinic.booking.views.gate import Gate, intake_gate
 from clinic.booking.views.times import time_page_context
 from clinic.core import form_guard, ratelimit
@@ -89,7 +88,6 @@ def _choose_page(request, choice: ChooseServiceForm, gate: Gate):
             "selected_service": values.get("service")
             or (services[0].slug if len(services) == 1 else None),
             "selected_therapist": values.get("therapist") or ANY_THERAPIST,
-            "errors": error_summary(choice, {"service": "service-0", "therapist": "therapist-0"}),
             "gate": gate,
         },
     )
@@ -136,19 +134,19 @@ def send(request, choice: ChooseServiceForm, form, gate: Gate, *, now):
     """Send the request once per rendered form and within the rate limit. Returns (response,
     None) when sent or already sent, (None, seconds) when refused for a while, (None, None)
     when the pipeline refused it (the message is on the form)."""
-    if not form_guard.claim(form, "booking"):
+    admission = form_guard.admit(
+        request,
+        form,
+        ratelimit.BOOKINGS,
+        _(
+            "Several booking requests were sent from this connection in the last hour. "
+            "Your choices are kept: please send again in %(minutes)s minutes, or call us."
+        ),
+    )
+    if admission.resent:
         return redirect("booking_sent"), None  # the same form sent twice: one request only
-    if (wait := ratelimit.acquire(ratelimit.BOOKINGS, request)) is not None:
-        form_guard.release(form, "booking")
-        form.add_error(
-            None,
-            _(
-                "Several booking requests were sent from this connection in the last hour. "
-                "Your choices are kept: please send again in %(minutes)s minutes, or call us."
-            )
-            % {"minutes": ratelimit.wait_text(wait)},
-        )
-        return None, wait
+    if admission.wait is not None:
+        return None, admission.wait
     try:
         created = pipeline.submit(
             service=choice.cleaned_data["service"],
@@ -163,8 +161,7 @@ def send(request, choice: ChooseServiceForm, form, gate: Gate, *, now):
             now=now,
         )
     except pipeline.BookingError as error:
-        form_guard.release(form, "booking")
-        ratelimit.release(ratelimit.BOOKINGS, request)
+        form_guard.give_back(request, form, ratelimit.BOOKINGS)
         form.add_error("start" if error.code.startswith("slot_") else None, error.message)
         return None, None
     request.session.pop(DRAFT_KEY, None)

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from clinic.booking import availability
-from clinic.booking.views.errors import error_summary
 
 DAYS_SHOWN = 7
 
@@ -104,14 +103,4 @@ def time_page_context(request, choice, form, *, source, draft, now, rules) -> di
         "rules": rules,
         "form": form,
         "drafted_gone": drafted_gone,
-        "errors": error_summary(
-            form,
-            {
-                "start": "slot-0" if slots else "times",
-                "client_name": "id_client_name",
-                "email": "id_email",
-                "phone": "id_phone",
-                "note": "id_note",
-            },
-        ),
     }
