@@ -3,13 +3,13 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Value, When
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.ratelimit import client_ip
-from intake import presentation, reviewing
+from intake import presentation, reviewing, wording
 from intake.models import Intake, IntakeAccess, severity
 from intake.questions import CATALOGUE_VERSION
 from intake.triage import (
@@ -24,7 +24,8 @@ FLAG_TEXT = {EMERGENCY_SCREEN_INCOMPLETE: _("Emergency questions unanswered: cal
 
 
 def level_badge(level: str, label: str) -> str:
-    return format_html('<span class="level-badge level-{}">{}</span>', level, label)
+    """The level's colour, icon and words: the same badge as on the client's result page."""
+    return render_to_string("includes/level_badge.html", {"level": level, "label": label})
 
 
 class CautionsFilter(admin.SimpleListFilter):
@@ -166,6 +167,7 @@ class IntakeAdmin(admin.ModelAdmin):
             "title": str(intake),
             "intake": intake,
             "level_badge": level_badge(intake.level, intake.get_level_display()),
+            "shown": wording.of_intake(intake),
             "questionnaire": presentation.questionnaire(intake, triggers),
             "fired": presentation.findings(set(intake.fired) - {SELF_CARE_RULE.id}, triggers),
             "possible": presentation.findings(intake.fired_unknown, triggers),

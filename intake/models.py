@@ -46,6 +46,12 @@ class Intake(models.Model):
     flags = id_list(_("flags"))
     see_doctor_within = models.CharField(_("see a doctor"), max_length=32, blank=True)
     rules_version = models.CharField(_("rules version"), max_length=32)
+    shown_wording = models.JSONField(
+        _("wording shown to the client"),
+        default=dict,
+        blank=True,
+        help_text=_("The explanations the result page showed, as the client read them."),
+    )
     catalogue_version = models.CharField(_("questions version"), max_length=32)
 
     name = models.CharField(_("name"), max_length=120)

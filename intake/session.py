@@ -45,12 +45,16 @@ def remember_result(request, intake: Intake) -> None:
 
 
 def remember_emergency(request, rule_ids) -> None:
-    """The emergency screen was shown before consent: no intake is stored and the answers are
-    dropped; the session keeps only which emergency rules matched, so the result page and
-    /book/ keep saying 911, until the session ends."""
-    forget_progress(request)
+    """The emergency screen was shown before consent: no intake is stored. The session keeps
+    which emergency rules matched, so the result page and /book/ keep saying 911, and the
+    unfinished answers, so "I chose a wrong answer" can lead back to them (those are forgotten
+    like any unfinished form, after INTAKE_PARTIAL_HOURS); both go when the session ends."""
     request.session.pop(RESULT_KEY, None)
     request.session[EMERGENCY_KEY] = sorted(rule_ids)
+
+
+def forget_emergency(request) -> None:
+    request.session.pop(EMERGENCY_KEY, None)
 
 
 def emergency_rules(request) -> list[str]:

@@ -3,17 +3,26 @@
 from django.db import transaction
 from django.utils import timezone
 
-from intake import tasks
+from intake import tasks, wording
 from intake.models import Intake
 from intake.questions import CATALOGUE_VERSION, QUESTIONS
 from intake.triage import RULES_VERSION, assess
 
 
-def submit(answers: dict, contact: dict) -> Intake:
+def submit(answers: dict, contact: dict, shown_in: str | None = None) -> Intake:
     """Store the answers exactly as given (every question key, null where not shown), with the
-    triage result and the client's consent, and enqueue the emails."""
+    triage result, the words the result page shows (in `shown_in`, the page's language) and
+    the client's consent, and enqueue the emails."""
     answers = {key: answers.get(key) for key in QUESTIONS}
     result = assess(answers)
+    shown = wording.snapshot(
+        result.level,
+        result.fired,
+        result.fired_unknown,
+        result.see_doctor_within,
+        unsure=wording.through_not_sure(answers, result.triggers, result.fired),
+        language=shown_in or contact["language"],
+    )
     with transaction.atomic():
         intake = Intake.objects.create(
             answers=answers,
@@ -25,6 +34,7 @@ def submit(answers: dict, contact: dict) -> Intake:
             flags=sorted(result.flags),
             see_doctor_within=result.see_doctor_within or "",
             rules_version=RULES_VERSION,
+            shown_wording=shown,
             catalogue_version=CATALOGUE_VERSION,
             name=contact["name"],
             email=contact["email"],

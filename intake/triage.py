@@ -389,8 +389,7 @@ class Combination(Condition):
     @property
     def text(self) -> str:
         return self.joiner.join(
-            f"({part.text})" if isinstance(part, Combination) else part.text
-            for part in self.parts
+            f"({part.text})" if isinstance(part, Combination) else part.text for part in self.parts
         )
 
 
@@ -461,6 +460,7 @@ class Caution:
     @property
     def condition_text(self) -> str:
         return self.condition.text
+
 
 E, M, P = Level.EMERGENCY, Level.MEDICAL, Level.PROFESSIONAL
 

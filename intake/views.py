@@ -9,17 +9,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clinic.core import form_guard, ratelimit
-from intake import articles, session, steps
+from intake import articles, session, steps, wording
 from intake.forms import ContactForm, SectionForm
 from intake.submission import submit
-from intake.triage import (
-    RULES_BY_ID,
-    Level,
-    assess,
-    explained_rules,
-    possible_rules,
-    time_frame_text,
-)
+from intake.triage import RULES_BY_ID, Level, assess
 
 
 def _step_url(number: int) -> str:
@@ -57,6 +50,12 @@ def intake_form(request):
             saved = progress.get("answers", {}) if step.section else {}
         return _render_step(request, step, _form_for(step, initial=saved))
 
+    if request.POST.get("action") == "reconsider":
+        # "I chose a wrong answer" on the emergency screen: back to the first step with every
+        # answer kept, so the client can change the one that was wrong.
+        session.forget_emergency(request)
+        return HttpResponseRedirect(_step_url(1))
+
     form = _form_for(step, data=request.POST)
     valid = form.is_valid()
     if step.section is not None:
@@ -64,6 +63,8 @@ def intake_form(request):
         answered = {k: v for k, v in form.cleaned_data.items() if k in form.fields}
         emergencies = _emergencies({**progress.get("answers", {}), **answered})
         if emergencies:
+            progress.setdefault("drafts", {})[str(number)] = answered
+            session.save_progress(request, progress)
             session.remember_emergency(request, emergencies)
             return redirect("intake:result")
 
@@ -97,7 +98,7 @@ def intake_form(request):
         return redirect("intake:result")  # the same last step sent twice: one intake only
     if admission.wait is not None:
         return ratelimit.refuse(_render_step(request, step, form), admission.wait)
-    intake = submit(progress.get("answers", {}), form.cleaned_data)
+    intake = submit(progress.get("answers", {}), form.cleaned_data, shown_in=request.LANGUAGE_CODE)
     session.remember_result(request, intake)
     return redirect("intake:result")
 
@@ -154,22 +155,21 @@ def result(request):
         return redirect("intake:form")
 
     if emergency_ids:
-        level, fired, unknown, cautions = Level.EMERGENCY, set(emergency_ids), set(), set()
-        within = None
+        # Shown before consent: nothing is stored, so the words are made now.
+        level, fired, cautions = Level.EMERGENCY, set(emergency_ids), set()
+        shown = wording.snapshot(level, fired, (), None, language=request.LANGUAGE_CODE)
     else:
-        level, fired, unknown = Level(intake.level), set(intake.fired), set(intake.fired_unknown)
-        cautions, within = set(intake.cautions), intake.see_doctor_within or None
-    explained = explained_rules(level, fired)
-    possible = possible_rules(level, unknown)
+        level, fired, cautions = Level(intake.level), set(intake.fired), set(intake.cautions)
+        shown = wording.of_intake(intake, request.LANGUAGE_CODE)
 
     return render(
         request,
         "intake/result.html",
         {
             "level": level,
-            "explained": explained,
-            "possible": possible,
-            "see_doctor_within": time_frame_text(within),
+            "label": level.label,
+            "shown": shown,
+            "sent_to_clinic": intake is not None,
             "incomplete": intake is not None and intake.emergency_screen_incomplete,
             "has_cautions": bool(cautions),
             "articles": articles.articles_for(level, fired, cautions),

@@ -9,6 +9,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Value, When
 from django.http import Http404, HttpResponseRedirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -303,8 +304,9 @@ class BookingRequestAdmin(admin.ModelAdmin):
         intake = obj.intake
         if intake is None:
             return "-"
-        badge = format_html(
-            '<span class="level-badge level-{}">{}</span>', intake.level, intake.get_level_display()
+        badge = render_to_string(
+            "includes/level_badge.html",
+            {"level": intake.level, "label": intake.get_level_display()},
         )
         if intake.emergency_screen_incomplete:
             badge = format_html(

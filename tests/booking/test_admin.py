@@ -2,6 +2,7 @@
 confirmation views, the schedule."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -71,7 +72,13 @@ def test_request_page_shows_client_times_intake_badge_and_history(tess, deep60, 
     )
     html = tess.get(change_url(request_obj)).content.decode()
     assert "Ana Client" in html and "ana@example.com" in html and "Deep tissue 60" in html
-    assert '<span class="level-badge level-MEDICAL">See a doctor first</span>' in html
+    # The level in colour, icon and words, the same badge as the client's result page.
+    assert re.search(
+        r'<span class="level-badge level-MEDICAL"><svg class="level-icon"[^>]*aria-hidden="true"'
+        r"[^>]*>.*?</svg>\s*See a doctor first</span>",
+        html,
+        re.S,
+    )
     assert "emergency questions unanswered" in html
     assert f'href="/admin/intake/intake/{intake.pk}/change/"' in html  # therapists may look
     assert "History" in html and "Awaiting clearance" in html

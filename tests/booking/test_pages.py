@@ -69,7 +69,8 @@ def test_first_step_lists_services_and_therapists(client, ready):
 def test_first_step_without_a_choice_shows_the_error_summary(client, ready):
     html = client.get("/book/", {"service": "no-such", "therapist": "nobody"}).content.decode()
     assert 'class="error-summary"' in html
-    assert 'href="#service-0"' in html and 'href="#therapist-0"' in html
+    assert 'href="#id_service_0"' in html and 'href="#id_therapist_0"' in html
+    assert 'id="id_service_0"' in html and 'id="id_therapist_0"' in html
     assert "Choose one of the sessions listed." in html
 
 
@@ -78,9 +79,9 @@ def test_time_list_is_radio_buttons_in_a_fieldset_naming_the_zone(client, ready)
     assert "<fieldset" in html and "<legend>Open times on" in html
     assert "America/Denver" in html
     assert f'value="{slot_value(START)}"' in html
-    assert re.search(r'type="radio" name="start" id="slot-0" value="[^"]+"', html)
+    assert re.search(r'type="radio" name="start" id="id_start_0" value="[^"]+"', html)
     # 9:00, 9:15, 9:30, 9:45, 10:00: each a label around its radio button
-    assert re.search(r'<label for="slot-4"><input [^>]*id="slot-4"[^>]*> 10 a.m.</label>', html)
+    assert re.search(r'<label for="id_start_4"><input [^>]*id="id_start_4"[^>]*> 10 a.m.</label>', html)
 
 
 def test_days_without_times_are_not_links_and_weeks_page_on(client, deep60):
@@ -240,7 +241,8 @@ def test_invalid_email_and_phone(client, ready):
 
 def test_no_time_chosen(client, ready):
     html = post_with_intake(client, start=None).content.decode()
-    assert 'href="#slot-0">Time: Choose a time.' in html
+    assert 'href="#id_start_0">Time: Choose a time.' in html
+    assert 'id="id_start_error"' in html and 'id="id_start_0"' in html
     assert 'value="Ana Client"' in html
     assert not BookingRequest.objects.exists()
 

@@ -1,3 +1,4 @@
+import re
 import time
 
 import pytest
@@ -31,8 +32,8 @@ def assert_rejected(response, message: str, kept: str, field: str | None = None)
     assert kept in html  # the reader's text is still in the form
     assert "<title>Error: " in html
     if field:
-        # the summary links to the field, and the message sits next to it
-        assert f'<a href="#id_{field}">{message}' in html
+        # the summary links to the field (its label, then the message); the message sits next to it
+        assert re.search(rf'<a href="#id_{field}">[^<]+: {re.escape(message)}', html)
         assert f'id="id_{field}_error"' in html
         assert 'aria-invalid="true"' in html
 
@@ -166,7 +167,7 @@ def test_only_approved_questions_appear_with_their_answers(client, make_article,
 
 def test_honeypot_is_hidden_from_people_and_screen_readers(client, make_article):
     html = client.get(make_article().get_absolute_url()).content.decode()
-    assert '<div class="hp-field" aria-hidden="true">' in html
+    assert '<div class="visually-hidden-field" aria-hidden="true">' in html
     assert "Leave this empty" in html
     assert 'name="website" tabindex="-1"' in html
 

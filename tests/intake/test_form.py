@@ -166,7 +166,7 @@ def test_contact_step_checks_email_phone_consent_and_signature(client):
     del bad["agrees_to_storage"]
     html = client.post(f"/intake/?step={LAST}", bad).content.decode()
     assert "Enter an email address like name@example.com." in html
-    assert "Enter a phone number using digits" in html
+    assert "Enter a phone number we can call, like (555) 010-0100." in html
     assert "Please agree to the storage of your answers" in html
     assert "Type your name exactly as you wrote it above." in html
     assert 'value="rosa@"' in html

@@ -14,7 +14,7 @@ from django.utils import translation
 from intake.triage import CAUTIONS, RULES, RULES_VERSION, SELF_CARE_RULE, Level
 
 RULE_COLUMNS = ["Id", "Condition", "Client explanation", "Therapist note", "Basis", "Citation"]
-MEDICAL_COLUMNS = [*RULE_COLUMNS[:2], "See a doctor", *RULE_COLUMNS[2:]]
+MEDICAL_COLUMNS = [*RULE_COLUMNS[:2], "Time frame", *RULE_COLUMNS[2:]]
 CAUTION_COLUMNS = ["Id", "Condition", "Therapist note", "Basis", "Citation"]
 
 
