@@ -20,7 +20,7 @@ class ClinicFormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-# --- phone numbers ---------------------------------------------------------------------------------
+# --- phone numbers ------------------------------------------------------------------------------
 
 PHONE_MAX_LENGTH = 40  # the models' phone columns
 PHONE_CHARACTERS = re.compile(r"^[0-9+()\-. ]+$")

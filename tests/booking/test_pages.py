@@ -81,7 +81,9 @@ def test_time_list_is_radio_buttons_in_a_fieldset_naming_the_zone(client, ready)
     assert f'value="{slot_value(START)}"' in html
     assert re.search(r'type="radio" name="start" id="id_start_0" value="[^"]+"', html)
     # 9:00, 9:15, 9:30, 9:45, 10:00: each a label around its radio button
-    assert re.search(r'<label for="id_start_4"><input [^>]*id="id_start_4"[^>]*> 10 a.m.</label>', html)
+    assert re.search(
+        r'<label for="id_start_4"><input [^>]*id="id_start_4"[^>]*> 10 a.m.</label>', html
+    )
 
 
 def test_days_without_times_are_not_links_and_weeks_page_on(client, deep60):

@@ -28,7 +28,9 @@ class Skeleton(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         kept = sorted(
-            (name, (value or "").replace(self.auto_id, "ID")) for name, value in attrs if name in KEPT
+            (name, (value or "").replace(self.auto_id, "ID"))
+            for name, value in attrs
+            if name in KEPT
         )
         self.parts.append(f"<{tag} {kept}>")
 
@@ -88,7 +90,9 @@ def test_a_field_without_an_error_has_no_error_marks():
 def test_a_single_checkbox_comes_before_its_label_in_every_form():
     for field in (intake_form()["agrees_to_storage"], reader_form()["wants_email"]):
         html = field.as_field_group()
-        assert html.index('type="checkbox"') < html.index(f'<label class="form-check-label" for="{field.auto_id}">')
+        assert html.index('type="checkbox"') < html.index(
+            f'<label class="form-check-label" for="{field.auto_id}">'
+        )
     intake = intake_form()["agrees_to_storage"]
     assert f'id="{intake.auto_id}_error"' in intake.as_field_group()
 
@@ -122,17 +126,11 @@ def test_the_error_summary_links_each_error_to_its_input():
     assert 'aria-labelledby="error-summary-title"' in html and 'id="error-summary-title"' in html
     assert f'<a href="#id_phone">Phone (optional): {PHONE_MESSAGE}' in html
     assert '<a href="#id_language_0">' in html  # a radio group: its first option
-    assert render_to_string("includes/error_summary.html", {"form": intake_form()}).strip()
-    valid = booking_form(phone="(555) 010-0177")
-    valid.is_valid()
-    assert "error-summary" not in render_to_string(
-        "includes/error_summary.html", {"form": ContactForm()}
-    )
+    assert render_to_string("includes/error_summary.html", {"form": ContactForm()}).strip() == ""
 
 
 def test_the_honeypot_is_in_a_visually_hidden_field():
     html = render_to_string("includes/form_guard.html", {"form": intake_form()})
-    assert html.startswith('{#') is False
     assert '<div class="visually-hidden-field" aria-hidden="true">' in html
     assert 'name="website" tabindex="-1"' in html
 
