@@ -124,4 +124,3 @@ def test_an_intake_of_older_rules_reads_as_the_client_saw_it(client, therapist_c
     # In the back office, the therapist reads the same words.
     review = therapist_client.get(f"/admin/intake/intake/{old.pk}/change/").content.decode()
     assert "What the client was told" in review and "Old words." in review
-
