@@ -5,6 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from clinic.booking.forms import BookingForm
 from clinic.core.forms import PHONE_MAX_LENGTH, PHONE_MESSAGE, ClinicFormRenderer
@@ -13,6 +14,13 @@ from intake.forms import ContactForm, SectionForm
 from intake.steps import STEPS
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
 
 KEPT = {"class", "id", "for", "aria-describedby", "aria-invalid"}
 

@@ -87,11 +87,29 @@ def test_chest_pain_now(open_browser, deep60, alex, viewport):
 
     assert tab.path == "/intake/result/"
     assert page.locator("[data-triage-level]").get_attribute("data-triage-level") == "EMERGENCY"
-    call = page.get_by_role("heading", level=1)
-    assert call.inner_text() == flows.RESULT_HEADINGS["EMERGENCY"]
-    assert call.get_by_role("link").get_attribute("href") == "tel:911"
+    assert page.get_by_role("heading", level=1).inner_text() == flows.RESULT_HEADINGS["EMERGENCY"]
+    # The page's main action is a big tap-to-call button, first of its kind on the page.
+    call = page.locator("main a.btn").first
+    assert call.get_attribute("href") == "tel:911" and "Call 911" in call.inner_text()
+    assert call.bounding_box()["height"] >= 48
+    assert "Do not drive yourself" in page.locator("main").inner_text()
     assert links_to_booking(tab) == []
     tab.look("result-emergency", "result EMERGENCY")
+
+    # A wrong answer: back to the first step with the answers kept, then on with the check.
+    tab.submit("I chose a wrong answer")
+    assert tab.path == "/intake/?step=1"
+    flows.expect_step(tab, 1)
+    assert page.locator('input[name="chest_pain_now"][value="yes"]').is_checked()
+    assert page.locator('input[name="breathless_now"][value="no"]').is_checked()
+    page.locator('input[name="chest_pain_now"][value="no"]').check()
+    tab.submit("Next")
+    flows.expect_step(tab, 2)
+    # Then the emergency answer again: the 911 screen, and /book/ says the same.
+    tab.go("/intake/?step=1")
+    flows.answer_step(tab, 1, {**flows.SELF_CARE, **flows.CHEST_PAIN_NOW})
+    tab.submit("Next")
+    assert page.locator("[data-triage-level]").get_attribute("data-triage-level") == "EMERGENCY"
 
     tab.go("/book/")
     assert page.get_by_role("heading", level=1).inner_text() == "Call 911 now"
@@ -118,7 +136,11 @@ def test_doctor_first(open_browser, deep60, alex, staff_therapist, viewport):
     assert page.get_by_role("heading", level=1).inner_text() == flows.RESULT_HEADINGS[level]
     client.look("result-medical", "result MEDICAL")
 
-    client.follow("Send a booking request")
+    # The page leads with the doctor; booking is a second, quieter action that says it waits.
+    main_text = page.locator("main").inner_text()
+    assert "your own doctor, or an urgent care clinic" in main_text
+    assert page.locator("main a.btn-primary").count() == 0
+    client.follow("Send a request that waits for clearance")
     flows.choose_session(client, "Deep tissue 60", "Any therapist (the most times to choose from)")
     assert "a therapist must clear you" in page.locator(".alert-warning").inner_text()
     client.look("book-times", "booking: times while awaiting clearance")
