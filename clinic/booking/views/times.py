@@ -90,13 +90,8 @@ def time_page_context(request, choice, form, *, source, draft, now, rules) -> di
         "day": chosen_day,
         "week_start": week_start,
         "slots": [
-            {
-                "value": slot.value,
-                "start": slot.start,
-                "id": f"slot-{index}",
-                "checked": slot.value == selected,
-            }
-            for index, slot in enumerate(slots)
+            {"value": slot.value, "start": slot.start, "checked": slot.value == selected}
+            for slot in slots
         ],
         "clock_change": availability.day_has_clock_change(chosen_day, rules.zone),
         "zone_name": rules.time_zone,
