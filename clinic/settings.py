@@ -4,6 +4,7 @@ Every variable is documented in .env.example and README.md. Development values c
 `make run`; outside DEBUG the settings refuse to start without the secrets they need.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -173,12 +174,61 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Public forms: proxies in front of the site (to find the client's address for rate limits),
 # and the shortest time in which a person can fill a form.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Rate limits: (per device, per address, window in seconds). A device is one browser session;
+# the address cap is high because a clinic's clients share its Wi-Fi. The clinic's own
+# addresses or networks (e.g. 203.0.113.7,192.168.1.0/24) skip the address cap.
+RATE_LIMITS = {
+    "intake": (
+        env_int("RATE_LIMIT_INTAKES_PER_DEVICE", 5),
+        env_int("RATE_LIMIT_INTAKES_PER_ADDRESS", 60),
+        3600,
+    ),
+    "booking": (
+        env_int("RATE_LIMIT_BOOKINGS_PER_DEVICE", 5),
+        env_int("RATE_LIMIT_BOOKINGS_PER_ADDRESS", 60),
+        3600,
+    ),
+    "reader-question": (
+        env_int("RATE_LIMIT_QUESTIONS_PER_DEVICE", 3),
+        env_int("RATE_LIMIT_QUESTIONS_PER_ADDRESS", 30),
+        600,
+    ),
+    # Every answer-step post of the pre-visit check, to bound what one browser can send.
+    "intake-step": (
+        env_int("RATE_LIMIT_STEPS_PER_DEVICE", 300),
+        env_int("RATE_LIMIT_STEPS_PER_ADDRESS", 3000),
+        3600,
+    ),
+    # Password attempts from one address across every username (spraying); the lockout per
+    # username and address is django-axes' (AXES_*).
+    "staff-sign-in": (None, env_int("RATE_LIMIT_SIGN_INS_PER_ADDRESS", 30), 900),
+}
+RATE_LIMIT_ALLOWED_ADDRESSES = env_list("RATE_LIMIT_ALLOWED_ADDRESSES")
+for _network in RATE_LIMIT_ALLOWED_ADDRESSES:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"RATE_LIMIT_ALLOWED_ADDRESSES: {_network!r} is not an address or network."
+        ) from None
 FORM_MIN_FILL_SECONDS = env_int("FORM_MIN_FILL_SECONDS", 3)
 
 # How long submitted intakes are kept (a clinic's records rule), shown to clients at consent.
 INTAKE_RETENTION_YEARS = env_int("INTAKE_RETENTION_YEARS", 7)
+# Booking requests keep the client's name, email, phone and notes this many days after the
+# appointment (or the request's last change, if later), then run_periodic blanks them; the
+# statistics (service, therapist, times, status, history without notes) stay. A year covers
+# card disputes, "when was my last visit?" and follow-up questions.
+BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 365)
+# A client's link to their booking works until this many days after the appointment (or the
+# request's last change, if later); then it shows how to reach the clinic instead.
+BOOKING_LINK_DAYS_AFTER = env_int("BOOKING_LINK_DAYS_AFTER", 90)
 # Unfinished intake forms are dropped after this many hours without a change.
-INTAKE_PARTIAL_HOURS = env_int("INTAKE_PARTIAL_HOURS", 24)
+INTAKE_IDLE_MINUTES = env_int("INTAKE_IDLE_MINUTES", 30)
+# Shared devices: a client's result, and the receipt of a booking sent from this browser, can be
+# seen again only this long after they were first shown; then the next person sees nothing.
+RESULT_SHOWN_MINUTES = env_int("RESULT_SHOWN_MINUTES", 15)
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24)
 
 # Background work: django.tasks with the database backend; the worker is `manage.py db_worker`.
@@ -227,6 +277,12 @@ AUTHENTICATION_BACKENDS = [
 # sign-in paused after repeated wrong passwords (django-axes), and idle sessions ended.
 ADMIN_URL = env("ADMIN_URL", "admin/").strip("/") + "/"
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", "Unknot back office")
+# Wrong codes pause the next try 1, 2, 4, 8... seconds (django-otp), never longer than
+# OTP_THROTTLE_MAX_SECONDS (clinic.staff.two_factor caps it and says how long to wait).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_THROTTLE_MAX_SECONDS = 300
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP secret or its QR code
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))

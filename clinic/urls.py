@@ -10,6 +10,7 @@ from education.sitemaps import SITEMAPS
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("finish/", views.finish, name="finish"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

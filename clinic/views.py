@@ -1,15 +1,29 @@
 from django.conf import settings
+from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 
 @require_GET
 def home(request):
     return render(request, "clinic/home.html")
+
+
+@require_POST
+def finish(request):
+    """ "Finish and clear this device": the end of a client's journey on a shared tablet or
+    computer. The session goes (answers, result, booking receipt, chosen time, everything), and
+    the next person starts from nothing."""
+    request.session.flush()
+    messages.success(
+        request, _("Done. Nothing of your visit is left on this device. Thank you, and take care.")
+    )
+    return redirect("home")
 
 
 @never_cache

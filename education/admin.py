@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clinic.core.admin import ClinicModelAdmin
 from education import moderation, publishing
 from education.models import Article, Citation, ReaderQuestion, Topic
 
@@ -33,7 +34,7 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ClinicModelAdmin):
     form = ArticleAdminForm
     list_display = ["title", "state", "published_at", "topic_names", "updated_at"]
     list_filter = ["status", "topics"]
@@ -96,7 +97,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(ClinicModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -137,7 +138,7 @@ class QuestionStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReaderQuestion)
-class ReaderQuestionAdmin(admin.ModelAdmin):
+class ReaderQuestionAdmin(ClinicModelAdmin):
     list_display = ["__str__", "article", "name", "status", "asked_at", "answered_at"]
     list_filter = [QuestionStatusFilter, "article"]
     list_select_related = ["article", "answered_by"]

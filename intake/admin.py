@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from clinic.core.admin import ClinicModelAdmin
 from clinic.core.ratelimit import client_ip
 from intake import presentation, reviewing, wording
 from intake.models import Intake, IntakeAccess, severity
@@ -46,7 +47,7 @@ class CautionsFilter(admin.SimpleListFilter):
 
 
 @admin.register(Intake)
-class IntakeAdmin(admin.ModelAdmin):
+class IntakeAdmin(ClinicModelAdmin):
     list_display = [
         "__str__",
         "name",
@@ -94,6 +95,23 @@ class IntakeAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def changelist_view(self, request, extra_context=None):
+        """The list is a bulk read of health data: each list, search or filter shown is
+        recorded with who, when, the query as the list accepted it, and how many matched."""
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            IntakeAccess.objects.create(
+                intake=None,
+                intake_number=None,
+                user=request.user,
+                action=IntakeAccess.Action.LISTED,
+                ip_address=client_ip(request) or None,
+                query=self.list_query(request),
+                matched=changelist.result_count,
+            )
+        return response
 
     def export_view(self, request, object_id):
         """The intake as a text file, for a therapist allowed to export; recorded."""
@@ -188,14 +206,21 @@ class IntakeAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntakeAccess)
-class IntakeAccessAdmin(admin.ModelAdmin):
+class IntakeAccessAdmin(ClinicModelAdmin):
     """The audit trail: read-only for everyone, the superuser included."""
 
-    list_display = ["at", "intake_number", "user", "action", "ip_address"]
+    list_display = ["at", "intake_number", "user", "action", "query_shown", "ip_address"]
     list_filter = ["action", ("user", admin.RelatedOnlyFieldListFilter), "at"]
     search_fields = ["=intake_number", "user__username", "ip_address"]
     list_select_related = ["user"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("list query"))
+    def query_shown(self, entry):
+        if entry.intake_number is not None:
+            return "-"
+        asked = " & ".join(f"{key}={value}" for key, value in entry.query.items())
+        return f"{asked or _('the whole list')} ({entry.matched})"
 
     def has_add_permission(self, request):
         return False

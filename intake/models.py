@@ -122,8 +122,9 @@ class Intake(models.Model):
 
 
 class IntakeAccess(models.Model):
-    """The audit trail of intakes: who viewed, decided on, exported or deleted one, when, and
-    from which address. Rows outlive the intake they describe and are never edited."""
+    """The audit trail of intakes: who viewed, decided on, exported or deleted one, or listed,
+    searched or filtered them, when, and from which address. Rows outlive the intake they
+    describe and are never edited."""
 
     class Action(models.TextChoices):
         VIEWED = "viewed", _("Viewed")
@@ -133,6 +134,7 @@ class IntakeAccess(models.Model):
         EXPORTED = "exported", _("Exported")
         DELETED = "deleted", _("Deleted on the client's request")
         PURGED = "purged", _("Purged after the retention period")
+        LISTED = "listed", _("Listed, searched or filtered")
 
     intake = models.ForeignKey(
         Intake,
@@ -142,7 +144,13 @@ class IntakeAccess(models.Model):
         related_name="accesses",
         verbose_name=_("intake"),
     )
-    intake_number = models.PositiveBigIntegerField(_("intake number"), db_index=True)
+    intake_number = models.PositiveBigIntegerField(
+        _("intake number"),
+        db_index=True,
+        null=True,
+        blank=True,
+        help_text=_("Empty for a list of intakes."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -155,11 +163,30 @@ class IntakeAccess(models.Model):
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     ip_address = models.GenericIPAddressField(_("from address"), null=True, blank=True)
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    query = models.JSONField(
+        _("list query"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "For a list: the filters, search, ordering and page asked for, as the list "
+            "accepts them (never an answer beyond the filter chosen)."
+        ),
+    )
+    matched = models.PositiveIntegerField(
+        _("intakes matched"), null=True, blank=True, help_text=_("For a list.")
+    )
 
     class Meta:
         verbose_name = _("intake audit entry")
         verbose_name_plural = _("intake audit trail")
         ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(action="listed") | models.Q(intake_number__isnull=False),
+                name="intake_audit_names_the_intake",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"#{self.intake_number} {self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+        what = _("List") if self.intake_number is None else f"#{self.intake_number}"
+        return f"{what} {self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"

@@ -16,11 +16,12 @@ RETURN_KEY = "intake_return_to"
 
 def is_abandoned(stored: dict, now: dt.datetime) -> bool:
     updated = stored.get("updated_at", 0)
-    return now.timestamp() - updated > settings.INTAKE_PARTIAL_HOURS * 3600
+    return now.timestamp() - updated > settings.INTAKE_IDLE_MINUTES * 60
 
 
 def progress(request) -> dict:
-    """The unfinished form's answers; forgotten once left alone for INTAKE_PARTIAL_HOURS."""
+    """The unfinished form's answers; forgotten once left alone for INTAKE_IDLE_MINUTES (a
+    shared tablet must not hand them to the next person)."""
     stored = request.session.get(PROGRESS_KEY, {})
     if stored and is_abandoned(stored, timezone.now()):
         forget_progress(request)
@@ -41,14 +42,14 @@ def remember_result(request, intake: Intake) -> None:
     request.session.cycle_key()
     forget_progress(request)
     request.session.pop(EMERGENCY_KEY, None)
-    request.session[RESULT_KEY] = intake.pk
+    request.session[RESULT_KEY] = {"pk": intake.pk, "at": timezone.now().timestamp()}
 
 
 def remember_emergency(request, rule_ids) -> None:
     """The emergency screen was shown before consent: no intake is stored. The session keeps
     which emergency rules matched, so the result page and /book/ keep saying 911, and the
     unfinished answers, so "I chose a wrong answer" can lead back to them (those are forgotten
-    like any unfinished form, after INTAKE_PARTIAL_HOURS); both go when the session ends."""
+    like any unfinished form, after INTAKE_IDLE_MINUTES); both go when the session ends."""
     request.session.pop(RESULT_KEY, None)
     request.session[EMERGENCY_KEY] = sorted(rule_ids)
 
@@ -61,12 +62,28 @@ def emergency_rules(request) -> list[str]:
     return request.session.get(EMERGENCY_KEY, [])
 
 
+def still_shown(stored: dict | None) -> bool:
+    """A result (or receipt) kept in the session is shown again only for RESULT_SHOWN_MINUTES
+    after it was first shown."""
+    if not isinstance(stored, dict):
+        return False
+    age = timezone.now().timestamp() - stored.get("at", 0)
+    return 0 <= age <= settings.RESULT_SHOWN_MINUTES * 60
+
+
 def current_intake(request) -> Intake | None:
-    """The intake this browser session submitted, if any."""
-    pk = request.session.get(RESULT_KEY)
-    if pk is None:
+    """The intake this browser session submitted, while it may still be shown."""
+    stored = request.session.get(RESULT_KEY)
+    if not still_shown(stored):
+        request.session.pop(RESULT_KEY, None)
         return None
-    return Intake.objects.filter(pk=pk).first()
+    return Intake.objects.filter(pk=stored["pk"]).first()
+
+
+def forget_result(request) -> None:
+    """The client's journey is over (e.g. their booking is sent): the next person using this
+    browser gets nothing of it, not even their name in a form."""
+    request.session.pop(RESULT_KEY, None)
 
 
 def return_after_check(request, path: str) -> None:

@@ -1,11 +1,11 @@
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.core.roles import FRONT_DESK, THERAPISTS, sync_groups
+from tests.factories import make_service, make_staff, make_therapist
 from tests.html_checks import inline_code_problems
 
 
@@ -25,20 +25,12 @@ def groups(db):
 
 @pytest.fixture
 def therapist(groups):
-    user = get_user_model().objects.create_user(
-        "tess", email="tess@clinic.example", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(groups[THERAPISTS])
-    return user
+    return make_staff("tess", groups=[groups[THERAPISTS]])
 
 
 @pytest.fixture
 def front_desk(groups):
-    user = get_user_model().objects.create_user(
-        "frank", email="frank@clinic.example", password="a-long-test-password", is_staff=True
-    )
-    user.groups.add(groups[FRONT_DESK])
-    return user
+    return make_staff("frank", groups=[groups[FRONT_DESK]])
 
 
 def sign_in_with_second_factor(client, user):
@@ -66,24 +58,18 @@ def front_desk_client(client, front_desk):
 
 @pytest.fixture
 def deep60(db):
-    from tests.booking.support import make_service
-
     return make_service("deep-tissue-60", minutes=60, buffer=15, name="Deep tissue 60")
 
 
 @pytest.fixture
 def alex(db):
     """A therapist working 9:00-17:00 every day of the week (clinic time)."""
-    from tests.booking.support import make_therapist
-
     return make_therapist("alex", display_name="Alex Morgan")
 
 
 @pytest.fixture
 def sam(db):
     """A second therapist, working 12:00-20:00 every day."""
-    from tests.booking.support import make_therapist
-
     return make_therapist("sam", hours=((12, 0, 20, 0),), display_name="Sam Rivera")
 
 

@@ -29,6 +29,7 @@ from clinic.booking.models import (
     TimeOff,
     WorkingHours,
 )
+from clinic.core.admin import ClinicModelAdmin
 from clinic.core.models import ClinicSettings
 from clinic.core.ratelimit import client_ip
 
@@ -55,7 +56,7 @@ class TimeOffInline(admin.TabularInline):
 
 
 @admin.register(Therapist)
-class TherapistAdmin(admin.ModelAdmin):
+class TherapistAdmin(ClinicModelAdmin):
     list_display = ["display_name", "specialties", "active", "accepts_new_clients"]
     list_filter = ["active", "accepts_new_clients"]
     search_fields = ["display_name", "slug"]
@@ -65,14 +66,14 @@ class TherapistAdmin(admin.ModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ClinicModelAdmin):
     list_display = ["name", "duration_minutes", "recovery_buffer_minutes", "price", "active"]
     list_filter = ["active"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(TimeOff)
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(ClinicModelAdmin):
     list_display = ["therapist", "start", "end", "note"]
     list_filter = ["therapist"]
     list_select_related = ["therapist"]
@@ -200,7 +201,7 @@ TIME_FORMS = (booking_forms.ConfirmForm, booking_forms.ProposeForm)
 
 
 @admin.register(BookingRequest)
-class BookingRequestAdmin(admin.ModelAdmin):
+class BookingRequestAdmin(ClinicModelAdmin):
     list_display = [
         "reference",
         "client_name",
@@ -266,6 +267,14 @@ class BookingRequestAdmin(admin.ModelAdmin):
             .defer("intake__answers", "note")
             .annotate(can_view_intake=Value(request.user.has_perm("intake.view_intake")))
         )
+
+    def hidden_fields(self, request):
+        """The client's note may hold health details and the intake is health information:
+        without intake.view_intake, no lookup, search, filter or column may reach either
+        (the list's intake badge shows only the level)."""
+        if request.user.has_perm("intake.view_intake"):
+            return frozenset()
+        return frozenset({"note", "intake"})
 
     def get_fieldsets(self, request, obj=None):
         """The client's free-text note may hold health details: therapists only."""
@@ -506,7 +515,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataDeletionRequest)
-class DataDeletionRequestAdmin(admin.ModelAdmin):
+class DataDeletionRequestAdmin(ClinicModelAdmin):
     """Clients' requests to delete their data: pending first; carry out or refuse."""
 
     list_display = ["reference", "status", "requested_at", "decided_by", "decided_at"]

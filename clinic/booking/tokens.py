@@ -2,13 +2,24 @@
 
 Only someone who got the email (or submitted the request in this browser) knows the token; a
 wrong or altered token is indistinguishable from a request that does not exist.
+
+A link has an end: it works until BOOKING_LINK_DAYS_AFTER days after the later of the
+appointment (the booked or proposed session's end, else the requested time) and the request's
+last status change. The end is worked out from the booking, not carried in the token, so the
+links already sent in emails keep their form and keep working until that end, and a link
+follows its booking when the clinic moves the time. After the end a genuine link shows a page
+saying so (views/manage.py); a forged one is still a 404.
 """
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+from django.utils import timezone
+
+from clinic.booking.models import BookingRequest
 
 SALT = "clinic.booking.manage"
 
@@ -22,6 +33,7 @@ def make_token(reference: str) -> str:
 
 
 def token_is_valid(reference: str, token: str) -> bool:
+    """The signature is genuine (whether or not the link has ended: see link_is_live)."""
     if not token or not isinstance(token, str):
         return False
     try:
@@ -29,6 +41,19 @@ def token_is_valid(reference: str, token: str) -> bool:
     except signing.BadSignature:
         return False
     return True
+
+
+def link_ends_at(booking: BookingRequest) -> dt.datetime:
+    """The instant the booking's link stops working."""
+    appointment = booking.end or booking.start or booking.requested_start
+    anchor = (
+        max(appointment, booking.status_changed_at) if appointment else booking.status_changed_at
+    )
+    return anchor + dt.timedelta(days=settings.BOOKING_LINK_DAYS_AFTER)
+
+
+def link_is_live(booking: BookingRequest, *, now: dt.datetime | None = None) -> bool:
+    return (now or timezone.now()) < link_ends_at(booking)
 
 
 def manage_path(reference: str) -> str:

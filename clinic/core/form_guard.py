@@ -70,7 +70,11 @@ class GuardedForm(forms.Form):
 
 
 def _once_key(form: GuardedForm, scope: str) -> str:
-    digest = hashlib.sha256(f"{scope}:{form.cleaned_data.get('started', '')}".encode()).hexdigest()
+    return _stamp_key(form.cleaned_data.get("started", ""), scope)
+
+
+def _stamp_key(started: str, scope: str) -> str:
+    digest = hashlib.sha256(f"{scope}:{started}".encode()).hexdigest()
     return f"form-once:{digest}"
 
 
@@ -78,6 +82,12 @@ def claim(form: GuardedForm, scope: str) -> bool:
     """True for the first submission of this rendered form; False for a double click or a
     resent POST of the same page, which must not create a second record."""
     return cache.add(_once_key(form, scope), 1, 86400)
+
+
+def already_sent(data, scope: str) -> bool:
+    """This rendered form (read from raw POST data) was sent and counted before."""
+    started = data.get("started")
+    return bool(started) and cache.get(_stamp_key(started, scope)) is not None
 
 
 def release(form: GuardedForm, scope: str) -> None:

@@ -26,6 +26,24 @@ document.querySelectorAll("[data-gate]").forEach((block) => {
   update();
 });
 
+// An answer on step 1 that means an emergency shows the 911 panel beside its question at once,
+// in a live region that reads it out. Next still leads to the emergency screen, as without this.
+document.querySelectorAll("[data-emergency-for]").forEach((panel) => {
+  const inputs = document.querySelectorAll(`input[name="${panel.dataset.emergencyFor}"]`);
+  const values = panel.dataset.emergencyValues.split(" ");
+  const update = (event) => {
+    const chosen = Array.from(inputs).find((input) => input.checked);
+    panel.hidden = !(chosen && values.includes(chosen.value));
+    if (event && !panel.hidden) {
+      // On a phone the panel can open below the screen's edge: bring it into view (the
+      // focus stays on the answer).
+      panel.scrollIntoView({ block: "nearest" });
+    }
+  };
+  inputs.forEach((input) => input.addEventListener("change", update));
+  update();
+});
+
 // After a failed submit, move focus to the list of problems so it is read out first.
 const summary = document.getElementById("error-summary");
 if (summary) {

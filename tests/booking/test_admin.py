@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus
 from clinic.core.models import ClinicSettings
-from tests.booking.support import in_days, make_intake, make_request
+from tests.booking.support import in_days
 from tests.booking.test_pages import many_requests
+from tests.factories import make_booking, make_intake
 
 pytestmark = pytest.mark.django_db
 S = BookingStatus
@@ -42,8 +43,8 @@ def action_url(request_obj, name):
 
 
 def test_list_with_filters_and_date_hierarchy(tess, deep60, alex):
-    waiting = make_request(S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START)
-    done = make_request(S.COMPLETED, service=deep60, therapist=alex, start=START)
+    waiting = make_booking(S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START)
+    done = make_booking(S.COMPLETED, service=deep60, therapist=alex, start=START)
     html = tess.get("/admin/clinic/bookingrequest/").content.decode()
     assert waiting.reference in html and done.reference in html
     assert "Awaiting clearance" in html and "See a doctor first" in html
@@ -56,15 +57,15 @@ def test_list_with_filters_and_date_hierarchy(tess, deep60, alex):
 def test_needs_action_includes_proposals_about_to_expire(tess, deep60, alex):
     rules = ClinicSettings.load()
     old = timezone.now() - rules.request_expiry + dt.timedelta(hours=6)
-    expiring = make_request(S.PROPOSED, service=deep60, therapist=alex, start=START, changed_at=old)
-    recent = make_request(S.PROPOSED, service=deep60, therapist=alex, start=START)
+    expiring = make_booking(S.PROPOSED, service=deep60, therapist=alex, start=START, changed_at=old)
+    recent = make_booking(S.PROPOSED, service=deep60, therapist=alex, start=START)
     html = tess.get("/admin/clinic/bookingrequest/", {"needs_action": "yes"}).content.decode()
     assert expiring.reference in html and recent.reference not in html
 
 
 def test_request_page_shows_client_times_intake_badge_and_history(tess, deep60, alex):
     intake = make_intake("MEDICAL", flags=["EMERGENCY_SCREEN_INCOMPLETE"])
-    request_obj = make_request(
+    request_obj = make_booking(
         S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START, intake=intake
     )
     BookingEvent.objects.create(
@@ -91,7 +92,7 @@ def test_request_page_shows_client_times_intake_badge_and_history(tess, deep60, 
 
 def test_front_desk_sees_the_level_but_no_link_and_cannot_clear(frank, deep60, alex):
     intake = make_intake("MEDICAL")
-    request_obj = make_request(
+    request_obj = make_booking(
         S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START, intake=intake
     )
     html = frank.get(change_url(request_obj)).content.decode()
@@ -105,7 +106,7 @@ def test_front_desk_sees_the_level_but_no_link_and_cannot_clear(frank, deep60, a
 
 
 def test_editing_the_page_never_changes_the_status(tess, deep60, alex):
-    request_obj = make_request(S.REQUESTED, service=deep60, therapist=alex, start=START)
+    request_obj = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START)
     response = tess.post(
         change_url(request_obj),
         {
@@ -123,7 +124,7 @@ def test_editing_the_page_never_changes_the_status(tess, deep60, alex):
 
 
 def test_confirm_view_defaults_to_the_requested_therapist_and_time(tess, deep60, alex):
-    request_obj = make_request(S.REQUESTED, service=deep60, therapist=alex, start=START)
+    request_obj = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START)
     response = tess.get(action_url(request_obj, "confirm"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -134,7 +135,7 @@ def test_confirm_view_defaults_to_the_requested_therapist_and_time(tess, deep60,
 
 
 def test_confirm_view_posts_to_the_pipeline(tess, deep60, alex):
-    request_obj = make_request(S.REQUESTED, service=deep60, therapist=alex, start=START)
+    request_obj = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START)
     response = tess.post(
         action_url(request_obj, "confirm"),
         {"therapist": alex.pk, "start_0": START.date().isoformat(), "start_1": "10:00", "note": ""},
@@ -148,8 +149,8 @@ def test_confirm_view_posts_to_the_pipeline(tess, deep60, alex):
 
 
 def test_confirm_view_turns_a_double_booking_into_a_message(tess, deep60, alex):
-    make_request(S.CONFIRMED, service=deep60, therapist=alex, start=START)
-    request_obj = make_request(S.REQUESTED, service=deep60, therapist=alex, start=START)
+    make_booking(S.CONFIRMED, service=deep60, therapist=alex, start=START)
+    request_obj = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START)
     response = tess.post(
         action_url(request_obj, "confirm"),
         {"therapist": alex.pk, "start_0": START.date().isoformat(), "start_1": "10:30"},
@@ -164,8 +165,8 @@ def test_confirm_view_turns_a_double_booking_into_a_message(tess, deep60, alex):
 
 
 def test_confirm_for_any_therapist_suggests_one_who_is_free(tess, deep60, alex, sam):
-    make_request(S.CONFIRMED, service=deep60, therapist=alex, start=in_days(3, 13))
-    request_obj = make_request(S.REQUESTED, service=deep60, therapist=None, start=in_days(3, 13))
+    make_booking(S.CONFIRMED, service=deep60, therapist=alex, start=in_days(3, 13))
+    request_obj = make_booking(S.REQUESTED, service=deep60, therapist=None, start=in_days(3, 13))
     html = tess.get(action_url(request_obj, "confirm")).content.decode()
     assert f'<option value="{sam.pk}" selected>' in html
 
@@ -180,7 +181,7 @@ def test_confirm_for_any_therapist_suggests_one_who_is_free(tess, deep60, alex, 
     ],
 )
 def test_each_button_calls_its_transition(tess, deep60, alex, name, status, data, to_status):
-    request_obj = make_request(status, service=deep60, therapist=alex, start=START)
+    request_obj = make_booking(status, service=deep60, therapist=alex, start=START)
     if name == "propose":
         data = {"therapist": alex.pk, "start_0": START.date().isoformat(), **data}
     assert tess.get(action_url(request_obj, name)).status_code == 200
@@ -192,8 +193,8 @@ def test_each_button_calls_its_transition(tess, deep60, alex, name, status, data
 
 def test_complete_and_no_show_buttons(tess, deep60, alex):
     past = timezone.now() - dt.timedelta(hours=2)
-    completed = make_request(S.CONFIRMED, service=deep60, therapist=alex, start=past)
-    missed = make_request(
+    completed = make_booking(S.CONFIRMED, service=deep60, therapist=alex, start=past)
+    missed = make_booking(
         S.CONFIRMED, service=deep60, therapist=alex, start=past - dt.timedelta(hours=2)
     )
     tess.post(action_url(completed, "complete"), {"note": ""})
@@ -204,7 +205,7 @@ def test_complete_and_no_show_buttons(tess, deep60, alex):
 
 
 def test_a_wrong_transition_is_a_message_and_changes_nothing(tess, deep60, alex):
-    request_obj = make_request(S.DECLINED, service=deep60, therapist=alex, start=START)
+    request_obj = make_booking(S.DECLINED, service=deep60, therapist=alex, start=START)
     html = tess.get(action_url(request_obj, "decline")).content.decode()
     assert "does not apply" in html
     response = tess.post(action_url(request_obj, "decline"), {"reason": "again"}, follow=True)
@@ -215,7 +216,7 @@ def test_a_wrong_transition_is_a_message_and_changes_nothing(tess, deep60, alex)
 
 
 def test_missing_reason_keeps_the_form(tess, deep60, alex):
-    request_obj = make_request(S.REQUESTED, service=deep60, therapist=alex, start=START)
+    request_obj = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START)
     html = tess.post(action_url(request_obj, "decline"), {"reason": ""}).content.decode()
     assert "Write the reason the client will read." in html
     request_obj.refresh_from_db()
@@ -223,12 +224,12 @@ def test_missing_reason_keeps_the_form(tess, deep60, alex):
 
 
 def test_unknown_transition_is_a_404(tess, deep60, alex):
-    request_obj = make_request(S.REQUESTED, service=deep60, therapist=alex, start=START)
+    request_obj = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START)
     assert tess.get(action_url(request_obj, "teleport")).status_code == 404
 
 
 def test_anonymous_cannot_reach_the_transitions(client, deep60, alex):
-    request_obj = make_request(S.REQUESTED, service=deep60, therapist=alex, start=START)
+    request_obj = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START)
     response = client.post(action_url(request_obj, "decline"), {"reason": "x"})
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     request_obj.refresh_from_db()
@@ -236,11 +237,11 @@ def test_anonymous_cannot_reach_the_transitions(client, deep60, alex):
 
 
 def test_schedule_for_a_day_and_a_week(tess, deep60, alex, sam):
-    first = make_request(S.CONFIRMED, service=deep60, therapist=alex, start=START)
-    second = make_request(
+    first = make_booking(S.CONFIRMED, service=deep60, therapist=alex, start=START)
+    second = make_booking(
         S.CONFIRMED, service=deep60, therapist=sam, start=START + dt.timedelta(days=1, hours=3)
     )
-    make_request(S.REQUESTED, service=deep60, therapist=alex, start=START + dt.timedelta(hours=3))
+    make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START + dt.timedelta(hours=3))
     day = START.date().isoformat()
     html = tess.get("/admin/clinic/bookingrequest/schedule/", {"date": day}).content.decode()
     assert first.reference in html and second.reference not in html
@@ -295,13 +296,14 @@ def test_front_desk_never_sees_clinical_notes_or_the_clients_link(
 ):
     from django.test import Client
 
-    from tests.booking.support import in_days, make_intake, make_request
+    from tests.booking.support import in_days
     from tests.conftest import sign_in_with_second_factor
+    from tests.factories import make_booking, make_intake
 
     tess = sign_in_with_second_factor(Client(), therapist)
     frank = sign_in_with_second_factor(Client(), front_desk)
 
-    request_obj = make_request(
+    request_obj = make_booking(
         "awaiting_clearance", service=deep60, therapist=alex, start=in_days(4, 10),
         intake=make_intake("MEDICAL"), note="Old whiplash, on blood thinners",
     )  # fmt: skip

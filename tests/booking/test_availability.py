@@ -16,7 +16,8 @@ from clinic.booking.availability import (
 )
 from clinic.booking.models import BookingStatus, TimeOff
 from clinic.core.models import ClinicSettings
-from tests.booking.support import DENVER, local, make_request, make_therapist
+from tests.booking.support import DENVER, local
+from tests.factories import make_booking, make_therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def test_time_off_removes_overlapping_starts(deep60, alex):
 
 def test_confirmed_booking_blocks_its_session_and_buffer_and_ours(deep60, alex):
     # Booked 12:00-13:00 with a 15-minute buffer: blocked 12:00-13:15.
-    make_request(
+    make_booking(
         BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=local(2026, 11, 4, 12, 0)
     )
     times = wall_clock(on_day(deep60, alex))
@@ -79,19 +80,19 @@ def test_confirmed_booking_blocks_its_session_and_buffer_and_ours(deep60, alex):
 
 def test_unconfirmed_requests_do_not_hold_a_time(deep60, alex):
     for status in (BookingStatus.REQUESTED, BookingStatus.PROPOSED, BookingStatus.CANCELLED):
-        make_request(status, service=deep60, therapist=alex, start=local(2026, 11, 4, 12, 0))
+        make_booking(status, service=deep60, therapist=alex, start=local(2026, 11, 4, 12, 0))
     assert "12:00" in wall_clock(on_day(deep60, alex))
 
 
 def test_a_booking_of_another_therapist_does_not_block(deep60, alex, sam):
-    make_request(
+    make_booking(
         BookingStatus.CONFIRMED, service=deep60, therapist=sam, start=local(2026, 11, 4, 12, 0)
     )
     assert "12:00" in wall_clock(on_day(deep60, alex))
 
 
 def test_any_therapist_is_the_union_and_says_who_is_free(deep60, alex, sam):
-    make_request(
+    make_booking(
         BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=local(2026, 11, 4, 12, 0)
     )
     slots = {wall_clock([slot])[0]: slot.therapist_ids for slot in on_day(deep60)}
@@ -131,7 +132,7 @@ def test_horizon(deep60, alex):
 
 
 def test_find_slot_says_why_a_time_is_not_open(deep60, alex):
-    make_request(
+    make_booking(
         BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=local(2026, 11, 4, 12, 0)
     )
     assert find_slot(deep60, alex, local(2026, 11, 2, 9, 0), now=NOW) is Unavailable.TOO_SOON
@@ -142,7 +143,7 @@ def test_find_slot_says_why_a_time_is_not_open(deep60, alex):
 
 
 def test_free_therapists_for_the_clinics_choice(deep60, alex, sam):
-    make_request(
+    make_booking(
         BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=local(2026, 11, 4, 13, 0)
     )
     assert free_therapists(deep60, local(2026, 11, 4, 13, 0)) == [sam]
@@ -220,7 +221,7 @@ def test_no_open_time_overlaps_a_booking_with_buffers(deep60, alex, starts, buff
         end_blocked = start + deep60.duration + deep60.recovery_buffer
         if any(start < b_end and end_blocked > b_start for b_start, b_end in booked):
             continue
-        make_request(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=start)
+        make_booking(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=start)
         booked.append((start, end_blocked))
     for slot in on_day(deep60, alex):
         blocked_until = slot.end + deep60.recovery_buffer

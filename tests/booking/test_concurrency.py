@@ -10,7 +10,8 @@ from django.db import connection, transaction
 
 from clinic.booking import pipeline
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus
-from tests.booking.support import local, make_request
+from tests.booking.support import local
+from tests.factories import make_booking
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,8 +22,8 @@ S = BookingStatus
 
 @pytest.fixture
 def two_requests(deep60, alex):
-    first = make_request(S.REQUESTED, service=deep60, therapist=alex, start=START)
-    second = make_request(
+    first = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START)
+    second = make_booking(
         S.REQUESTED, service=deep60, therapist=alex, start=START + dt.timedelta(minutes=30)
     )
     return first, second
@@ -83,7 +84,7 @@ def test_the_second_waits_for_the_first_and_is_refused(two_requests, alex):
 def test_many_at_once_exactly_one_succeeds(deep60, alex):
     staff = get_user_model().objects.create(username="tess")
     requests = [
-        make_request(S.REQUESTED, service=deep60, therapist=alex, start=START + dt.timedelta(minutes=m))
+        make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START + dt.timedelta(minutes=m))
         for m in (0, 15, 30, 45)
     ]  # fmt: skip
     barrier = threading.Barrier(len(requests))

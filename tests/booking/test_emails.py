@@ -9,13 +9,8 @@ from django.core import mail
 from clinic.booking import pipeline
 from clinic.booking.models import BookingStatus
 from clinic.booking.tokens import make_token
-from tests.booking.support import (
-    SECRET_ANSWER,
-    SECRET_NOTE,
-    local,
-    make_intake,
-    make_request,
-)
+from tests.booking.support import local
+from tests.factories import SECRET_ANSWER, SECRET_NOTE, make_booking, make_intake
 
 pytestmark = pytest.mark.django_db
 S = BookingStatus
@@ -114,7 +109,7 @@ def test_confirmation_with_a_calendar_file(deep60, alex, staff):
 
 def test_calendar_file_in_summer_time(deep60, alex, staff):
     summer = local(2027, 6, 2, 10, 0)  # MDT, UTC-6
-    request = make_request(S.REQUESTED, service=deep60, therapist=alex, start=summer)
+    request = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=summer)
     pipeline.confirm(request, by=staff, now=local(2027, 5, 1))
     [event] = icalendar.Calendar.from_ical(only().attachments[0][1]).events
     assert event.start == dt.datetime(2027, 6, 2, 16, 0, tzinfo=dt.UTC)

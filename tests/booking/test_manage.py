@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from clinic.booking.models import BookingEvent, BookingStatus
 from clinic.booking.tokens import make_token, manage_path, manage_url
-from tests.booking.support import in_days, make_request
+from tests.booking.support import in_days
+from tests.factories import make_booking
 
 pytestmark = pytest.mark.django_db
 S = BookingStatus
@@ -17,7 +18,7 @@ S = BookingStatus
 
 @pytest.fixture
 def confirmed(deep60, alex):
-    return make_request(S.CONFIRMED, service=deep60, therapist=alex, start=in_days(4, 10))
+    return make_booking(S.CONFIRMED, service=deep60, therapist=alex, start=in_days(4, 10))
 
 
 def test_the_link_shows_status_time_and_therapist(client, confirmed):
@@ -80,7 +81,7 @@ def test_cancel_before_the_cutoff(client, confirmed):
 
 
 def test_cancel_after_the_cutoff_is_refused_and_shows_the_phone(client, deep60, alex):
-    soon = make_request(
+    soon = make_booking(
         S.CONFIRMED,
         service=deep60,
         therapist=alex,
@@ -98,7 +99,7 @@ def test_cancel_after_the_cutoff_is_refused_and_shows_the_phone(client, deep60, 
 
 
 def test_accept_a_proposal_from_the_email_link(client, deep60, alex):
-    proposed = make_request(S.PROPOSED, service=deep60, therapist=alex, start=in_days(5, 11))
+    proposed = make_booking(S.PROPOSED, service=deep60, therapist=alex, start=in_days(5, 11))
     html = client.get(manage_path(proposed.reference) + "&action=accept").content.decode()
     assert "Accept this time?" in html and "Decline this time" not in html  # one clear choice
     html = post(client, proposed, "accept").content.decode()
@@ -108,7 +109,7 @@ def test_accept_a_proposal_from_the_email_link(client, deep60, alex):
 
 
 def test_decline_a_proposal(client, deep60, alex):
-    proposed = make_request(S.PROPOSED, service=deep60, therapist=alex, start=in_days(5, 11))
+    proposed = make_booking(S.PROPOSED, service=deep60, therapist=alex, start=in_days(5, 11))
     html = post(client, proposed, "decline").content.decode()
     assert "We will suggest another time" in html
     proposed.refresh_from_db()
@@ -129,14 +130,14 @@ def test_an_unknown_action_changes_nothing(client, confirmed):
 
 @pytest.mark.parametrize("status", [S.DECLINED, S.EXPIRED, S.COMPLETED, S.CANCELLED])
 def test_finished_requests_offer_no_actions(client, deep60, alex, status):
-    done = make_request(status, service=deep60, therapist=alex, start=in_days(4, 10))
+    done = make_booking(status, service=deep60, therapist=alex, start=in_days(4, 10))
     html = client.get(manage_path(done.reference)).content.decode()
     actions = re.findall(r'name="action" value="([a-z_]+)"', html)
     assert actions == ["delete_my_data"]  # only the request to delete their data remains
 
 
 def test_the_clinics_reason_is_shown(client, deep60, alex):
-    declined = make_request(
+    declined = make_booking(
         S.DECLINED,
         service=deep60,
         therapist=alex,

@@ -11,13 +11,8 @@ from clinic.booking.availability import slot_value
 from clinic.booking.models import BookingRequest, BookingStatus
 from clinic.core.form_guard import stamp
 from intake.models import Intake
-from tests.booking.support import (
-    SECRET_NOTE,
-    in_days,
-    make_intake,
-    make_request,
-    remember_intake,
-)
+from tests.booking.support import in_days, remember_intake
+from tests.factories import SECRET_NOTE, make_booking, make_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +82,7 @@ def test_time_list_is_radio_buttons_in_a_fieldset_naming_the_zone(client, ready)
 
 
 def test_days_without_times_are_not_links_and_weeks_page_on(client, deep60):
-    from tests.booking.support import make_therapist
+    from tests.factories import make_therapist
 
     make_therapist("alex", weekdays=[START.weekday()], display_name="Alex Morgan")
     html = times_page(client, day=START.date()).content.decode()
@@ -97,7 +92,7 @@ def test_days_without_times_are_not_links_and_weeks_page_on(client, deep60):
 
 
 def test_a_booked_time_is_not_offered(client, ready, alex, deep60):
-    make_request(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=START)
+    make_booking(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=START)
     html = times_page(client, day=START.date()).content.decode()
     assert f'value="{slot_value(START)}"' not in html
 
@@ -147,7 +142,7 @@ def test_round_trip_through_the_real_intake_form(client, ready):
 
 def test_a_drafted_time_taken_meanwhile_is_said_so(client, ready, alex, deep60):
     client.post("/book/", request_data(client_name=None, email=None, phone=None))
-    make_request(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=START)
+    make_booking(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=START)
     remember_intake(client, make_intake())
     html = client.get("/book/").content.decode()
     assert "The time you chose before is no longer free" in html
@@ -250,7 +245,7 @@ def test_no_time_chosen(client, ready):
 
 
 def test_a_time_taken_meanwhile(client, ready, alex, deep60):
-    make_request(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=START)
+    make_booking(BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=START)
     html = post_with_intake(client).content.decode()
     assert "Sorry, that time is no longer free. Please choose another one." in html
     assert 'value="ana@example.com"' in html
@@ -286,17 +281,30 @@ def test_spam_guards_refuse_a_bot_and_keep_a_persons_answers(client, ready):
     assert not BookingRequest.objects.exists()
 
 
-def test_too_many_requests_from_one_address(client, ready):
-    remember_intake(client, make_intake())
+def test_too_many_requests_from_one_device(client, ready):
     for minutes in range(5):
+        remember_intake(client, make_intake())
         response = client.post("/book/", request_data(START + dt.timedelta(minutes=15 * minutes)))
         assert response.status_code == 302
+    remember_intake(client, make_intake())
     response = client.post("/book/", request_data(START + dt.timedelta(hours=2)))
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
     html = response.content.decode()
     assert "Several booking requests were sent from this connection" in html
     assert 'value="ana@example.com"' in html
     assert BookingRequest.objects.count() == 5
+
+
+def test_the_next_client_on_the_same_wifi_is_not_held_back(client, ready):
+    from django.test import Client
+
+    for minutes in range(5):
+        remember_intake(client, make_intake())
+        client.post("/book/", request_data(START + dt.timedelta(minutes=15 * minutes)))
+    neighbour = Client()
+    remember_intake(neighbour, make_intake())
+    response = neighbour.post("/book/", request_data(START + dt.timedelta(hours=2)))
+    assert response.status_code == 302 and BookingRequest.objects.count() == 6
 
 
 # --- query counts ---------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from clinic.booking import pipeline
 from clinic.booking.models import BookingEvent, BookingStatus
-from tests.booking.support import make_request
+from tests.factories import make_booking
 
 S = BookingStatus
 
@@ -22,10 +22,10 @@ def reminders():
 
 @pytest.mark.django_db
 def test_the_reminder_is_sent_once_when_the_job_runs_twice(deep60, alex):
-    tomorrow = make_request(
+    tomorrow = make_booking(
         S.CONFIRMED, service=deep60, therapist=alex, start=timezone.now() + dt.timedelta(hours=20)
     )
-    later = make_request(
+    later = make_booking(
         S.CONFIRMED, service=deep60, therapist=alex, start=timezone.now() + dt.timedelta(hours=30)
     )
     call_command("run_periodic")
@@ -39,7 +39,7 @@ def test_the_reminder_is_sent_once_when_the_job_runs_twice(deep60, alex):
 
 @pytest.mark.django_db
 def test_no_reminder_for_a_cancelled_booking(deep60, alex):
-    make_request(
+    make_booking(
         S.CANCELLED, service=deep60, therapist=alex, start=timezone.now() + dt.timedelta(hours=20)
     )
     assert pipeline.send_due_reminders() == 0
@@ -49,17 +49,17 @@ def test_no_reminder_for_a_cancelled_booking(deep60, alex):
 @pytest.mark.django_db
 def test_stale_requests_expire_once(deep60, alex):
     old = timezone.now() - dt.timedelta(hours=49)
-    stale = make_request(
+    stale = make_booking(
         S.REQUESTED, service=deep60, therapist=alex, start=timezone.now() + dt.timedelta(days=5),
         changed_at=old,
     )  # fmt: skip
-    fresh = make_request(
+    fresh = make_booking(
         S.REQUESTED, service=deep60, therapist=alex, start=timezone.now() + dt.timedelta(days=5)
     )
-    passed = make_request(
+    passed = make_booking(
         S.REQUESTED, service=deep60, therapist=alex, start=timezone.now() - dt.timedelta(hours=1)
     )
-    booked = make_request(
+    booked = make_booking(
         S.CONFIRMED, service=deep60, therapist=alex, start=timezone.now() + dt.timedelta(days=6),
         changed_at=old,
     )  # fmt: skip
@@ -102,7 +102,7 @@ def test_loop_option_repeats(monkeypatch, deep60, alex):
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_at_once_send_one_reminder(deep60, alex):
     for hours in (5, 10, 15):
-        make_request(
+        make_booking(
             S.CONFIRMED,
             service=deep60,
             therapist=alex,

@@ -9,7 +9,8 @@ from clinic.booking import pipeline
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus
 from clinic.core.models import ClinicSettings
 from intake.models import Intake
-from tests.booking.support import local, make_intake, make_request
+from tests.booking.support import local
+from tests.factories import make_booking, make_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +86,7 @@ def staff(db):
 
 
 def existing(status, deep60, alex):
-    request = make_request(status, service=deep60, therapist=alex, start=START, changed_at=NOW)
+    request = make_booking(status, service=deep60, therapist=alex, start=START, changed_at=NOW)
     mail.outbox.clear()
     return request
 
@@ -135,7 +136,7 @@ def test_confirm_books_the_requested_time_and_the_buffer(deep60, alex, staff):
 
 
 def test_confirm_needs_a_therapist_when_any_was_asked(deep60, staff):
-    request = make_request(S.REQUESTED, service=deep60, therapist=None, start=START)
+    request = make_booking(S.REQUESTED, service=deep60, therapist=None, start=START)
     with pytest.raises(pipeline.BookingError, match="Choose a therapist"):
         pipeline.confirm(request, by=staff, now=NOW)
     request.refresh_from_db()
@@ -143,7 +144,7 @@ def test_confirm_needs_a_therapist_when_any_was_asked(deep60, staff):
 
 
 def test_confirm_refuses_an_overlap_with_a_clear_message(deep60, alex, staff):
-    make_request(S.CONFIRMED, service=deep60, therapist=alex, start=START)
+    make_booking(S.CONFIRMED, service=deep60, therapist=alex, start=START)
     request = existing(S.REQUESTED, deep60, alex)
     overlapping = START + dt.timedelta(minutes=70)  # inside the other booking's buffer
     with pytest.raises(pipeline.BookingError) as refused:
@@ -169,7 +170,7 @@ def test_confirm_refuses_the_therapists_time_off_and_the_past(deep60, alex, staf
 
 
 def test_propose_refuses_a_booked_time(deep60, alex, staff):
-    make_request(S.CONFIRMED, service=deep60, therapist=alex, start=OTHER)
+    make_booking(S.CONFIRMED, service=deep60, therapist=alex, start=OTHER)
     request = existing(S.REQUESTED, deep60, alex)
     with pytest.raises(pipeline.BookingError, match="already booked"):
         pipeline.propose(request, by=staff, therapist=alex, start=OTHER, now=NOW)
@@ -242,7 +243,7 @@ def test_staff_transitions_name_the_staff_member(deep60, alex):
 
 def test_clear_clears_the_intake_in_the_same_step(deep60, alex, staff):
     intake = make_intake("MEDICAL")
-    request = make_request(
+    request = make_booking(
         S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START, intake=intake
     )
     pipeline.clear(request, by=staff, note="Doctor's letter seen", now=NOW)
@@ -253,7 +254,7 @@ def test_clear_clears_the_intake_in_the_same_step(deep60, alex, staff):
 
 def test_clear_without_the_note_a_doctor_first_result_needs_changes_nothing(deep60, alex, staff):
     intake = make_intake("MEDICAL")
-    request = make_request(
+    request = make_booking(
         S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START, intake=intake
     )
     with pytest.raises(pipeline.BookingError, match="Write a note"):
@@ -267,7 +268,7 @@ def test_clear_without_the_note_a_doctor_first_result_needs_changes_nothing(deep
 
 def test_clear_of_an_already_cleared_intake_needs_no_note(deep60, alex, staff):
     intake = make_intake("MEDICAL", review_status="cleared", reviewer=staff)
-    request = make_request(
+    request = make_booking(
         S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START, intake=intake
     )
     pipeline.clear(request, by=staff, now=NOW)
@@ -323,7 +324,7 @@ def test_submit_refuses_without_an_intake_or_with_an_emergency(deep60, alex, int
 
 
 def test_submit_refuses_a_time_that_is_not_open(deep60, alex):
-    make_request(S.CONFIRMED, service=deep60, therapist=alex, start=START)
+    make_booking(S.CONFIRMED, service=deep60, therapist=alex, start=START)
     mail.outbox.clear()
     with pytest.raises(pipeline.BookingError) as refused:
         submit(deep60, alex, make_intake())

@@ -9,8 +9,9 @@ from clinic.booking import privacy
 from clinic.booking.models import BookingRequest, BookingStatus, DataDeletionRequest
 from clinic.booking.tokens import manage_path
 from intake.models import Intake, IntakeAccess
-from tests.booking.support import in_days, make_request
+from tests.booking.support import in_days
 from tests.booking.test_pages import request_data
+from tests.factories import make_booking
 from tests.intake.answers import benign
 from tests.intake.helpers import CONTACT, fill_intake
 
@@ -45,13 +46,13 @@ def client_with_data(deep60, alex):
         rules_version="t", catalogue_version="t", name="Ana Client", email="ana@example.com",
         consent_name="Ana Client", consented_at="2026-11-01T10:00Z",
     )  # fmt: skip
-    open_request = make_request(
+    open_request = make_booking(
         BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=in_days(5, 10), intake=intake
     )
-    past = make_request(
+    past = make_booking(
         BookingStatus.COMPLETED, service=deep60, therapist=alex, start=in_days(-20, 10)
     )
-    other = make_request(
+    other = make_booking(
         BookingStatus.REQUESTED, service=deep60, therapist=alex, start=in_days(6, 11),
         email="someone.else@example.com", client_name="Someone Else",
     )  # fmt: skip

@@ -12,7 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from clinic.booking.tokens import manage_path
 from education import publishing
 from education.models import Article
-from tests.booking.support import in_days, make_request, make_service, make_therapist
+from tests.booking.support import in_days
+from tests.factories import make_booking, make_service, make_therapist
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def values():
         )
     )
     service, therapist = make_service(), make_therapist()
-    booking = make_request("requested", service=service, therapist=therapist, start=in_days(3, 10))
+    booking = make_booking("requested", service=service, therapist=therapist, start=in_days(3, 10))
     return {
         "slug": article.slug,
         "reference": booking.reference,

@@ -1,52 +1,111 @@
+import hashlib
 import time
 
 import pytest
+from django.contrib.sessions.backends.db import SessionStore
 from django.test import RequestFactory
 
 from clinic.core import ratelimit
 from clinic.core.form_guard import GuardedForm, stamp
 
-LIMIT = ratelimit.Limit("test", 3, 600)
+LIMIT = ratelimit.Limit("test")
 
 
-def request(address="203.0.113.7", forwarded=None):
+@pytest.fixture(autouse=True)
+def _numbers(settings):
+    # 3 a device, 10 an address, in 10 minutes
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "test": (3, 10, 600), "other": (3, 10, 600)}
+    settings.RATE_LIMIT_ALLOWED_ADDRESSES = []
+
+
+def request(address="203.0.113.7", forwarded=None, device=None):
+    """A POST from one browser (`device` is its session) at `address`."""
     extra = {"REMOTE_ADDR": address}
     if forwarded:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().post("/", **extra)
+    made = RequestFactory().post("/", **extra)
+    made.session = device if device is not None else SessionStore()
+    return made
 
 
-def test_limit_counts_per_address_and_scope():
+@pytest.fixture
+def tablet():
+    return SessionStore()
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_device_gets_its_own_small_count(tablet):
     for _ in range(3):
-        assert ratelimit.acquire(LIMIT, request()) is None
-    wait = ratelimit.acquire(LIMIT, request())
+        assert ratelimit.acquire(LIMIT, request(device=tablet)) is None
+    wait = ratelimit.acquire(LIMIT, request(device=tablet))
     assert wait is not None and 590 <= wait <= 600
-    assert ratelimit.acquire(LIMIT, request("198.51.100.2")) is None
-    assert ratelimit.acquire(ratelimit.Limit("other", 3, 600), request()) is None
-
-
-def test_a_released_use_can_be_taken_again():
-    for _ in range(3):
-        ratelimit.acquire(LIMIT, request())
-    ratelimit.release(LIMIT, request())
+    # Another client on the same Wi-Fi is not held back by the first one.
     assert ratelimit.acquire(LIMIT, request()) is None
-    assert ratelimit.acquire(LIMIT, request()) is not None
+    assert ratelimit.acquire(ratelimit.Limit("other"), request(device=tablet)) is None
 
 
-def test_refusals_do_not_count_against_the_next_window(monkeypatch):
+def test_the_address_cap_stops_a_flood_of_fresh_devices():
+    results = [ratelimit.acquire(LIMIT, request()) for _ in range(12)]
+    assert results[:10] == [None] * 10
+    assert all(wait is not None for wait in results[10:])
+    assert ratelimit.acquire(LIMIT, request("198.51.100.2")) is None
+
+
+def test_the_clinics_own_network_skips_the_address_cap(settings):
+    settings.RATE_LIMIT_ALLOWED_ADDRESSES = ["192.168.1.0/24"]
+    assert all(ratelimit.acquire(LIMIT, request("192.168.1.20")) is None for _ in range(15))
+    tablet = SessionStore()
+    for _ in range(3):
+        ratelimit.acquire(LIMIT, request("192.168.1.20", device=tablet))
+    assert ratelimit.acquire(LIMIT, request("192.168.1.20", device=tablet)) is not None
+
+
+def test_a_refusal_takes_nothing_from_the_other_count(tablet):
+    for _ in range(3):
+        ratelimit.acquire(LIMIT, request(device=tablet))
     for _ in range(5):
-        ratelimit.acquire(LIMIT, request())
+        assert ratelimit.acquire(LIMIT, request(device=tablet)) is not None
+    # Only the 3 accepted uses count against the address: 7 more fresh devices get in.
+    assert [ratelimit.acquire(LIMIT, request()) for _ in range(8)].count(None) == 7
+
+
+def test_a_released_use_can_be_taken_again(tablet):
+    for _ in range(3):
+        ratelimit.acquire(LIMIT, request(device=tablet))
+    ratelimit.release(LIMIT, request(device=tablet))
+    assert ratelimit.acquire(LIMIT, request(device=tablet)) is None
+    assert ratelimit.acquire(LIMIT, request(device=tablet)) is not None
+
+
+def test_refusals_do_not_count_against_the_next_window(monkeypatch, tablet):
+    for _ in range(5):
+        ratelimit.acquire(LIMIT, request(device=tablet))
     later = time.time() + 601
     monkeypatch.setattr(ratelimit.time, "time", lambda: later)
-    assert ratelimit.acquire(LIMIT, request()) is None
+    assert ratelimit.acquire(LIMIT, request(device=tablet)) is None
 
 
 def test_many_requests_at_once_cannot_all_slip_in():
     from concurrent.futures import ThreadPoolExecutor
 
+    def one_tablet(_):
+        return ratelimit.acquire(LIMIT, request(device={ratelimit.DEVICE_KEY: "one-tablet"}))
+
     with ThreadPoolExecutor(8) as pool:
-        results = list(pool.map(lambda _: ratelimit.acquire(LIMIT, request()), range(40)))
+        results = list(pool.map(one_tablet, range(40)))
     assert sum(result is None for result in results) == 3
+
+
+def test_cache_keys_name_neither_the_address_nor_the_session(tablet):
+    ratelimit.acquire(LIMIT, request(device=tablet))
+    keys = [key for key, _count in ratelimit._counters(LIMIT, request(device=tablet))]
+    device = tablet[ratelimit.DEVICE_KEY]
+    assert keys and not any("203.0.113.7" in key or device in key for key in keys)
+    # Keyed: knowing the address is not enough to find its counter.
+    plain = hashlib.sha256(b"test:address:203.0.113.7").hexdigest()
+    assert not any(plain in key for key in keys)
 
 
 def test_client_ip_ignores_forwarded_header_without_a_trusted_proxy(settings):

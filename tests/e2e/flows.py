@@ -25,6 +25,13 @@ PROFESSIONAL = {
 # Pain that wakes them at night and does not ease, at 58, with osteoporosis.
 MEDICAL = {**DESK_WORKER, "age_years": 58, "night_pain": "wakes_no_ease", "osteoporosis": "yes"}
 CHEST_PAIN_NOW = {"chest_pain_now": "yes"}
+# One answer set per result level, the most severe first.
+ANSWERS_BY_LEVEL = {
+    "EMERGENCY": {**SELF_CARE, **CHEST_PAIN_NOW},
+    "MEDICAL": MEDICAL,
+    "PROFESSIONAL": PROFESSIONAL,
+    "SELF_CARE": SELF_CARE,
+}
 
 RESULT_HEADINGS = {
     "EMERGENCY": "Call 911 now",
@@ -64,6 +71,12 @@ def expect_step(tab: BrowserTab, number: int) -> None:
     heading = tab.page.get_by_role("heading", level=1)
     assert heading.inner_text() == str(STEPS[number - 1].title), tab.path
     assert tab.page.locator(".step-count").inner_text() == f"Step {number} of {LAST}"
+
+
+def emergency_panel(tab: BrowserTab, key: str):
+    """The 911 panel beside a step-1 question (shown by intake.js when its answer means an
+    emergency)."""
+    return tab.page.locator(f"#q-{key} .emergency-panel")
 
 
 def fill_contact(tab: BrowserTab, who: dict) -> None:

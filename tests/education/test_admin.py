@@ -4,6 +4,7 @@ from django.core import mail
 from django.urls import reverse
 
 from education.models import Article, ReaderQuestion
+from tests.factories import make_article, make_question, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def action(client, url, name, objects):
 # --- articles ---------------------------------------------------------------------------------
 
 
-def test_new_article_from_the_admin_is_rendered_and_searchable(therapist_client, make_topic):
+def test_new_article_from_the_admin_is_rendered_and_searchable(therapist_client):
     topic = make_topic("Self-care")
     response = therapist_client.post(
         reverse("admin:education_article_add"),
@@ -57,7 +58,7 @@ def test_new_article_from_the_admin_is_rendered_and_searchable(therapist_client,
     assert "Hammock naps" in search
 
 
-def test_editing_the_body_re_renders_it(therapist_client, make_article):
+def test_editing_the_body_re_renders_it(therapist_client):
     article = make_article("Pillows")
     url = reverse("admin:education_article_change", args=[article.pk])
     form = therapist_client.get(url).context["adminform"].form
@@ -84,7 +85,7 @@ def test_editing_the_body_re_renders_it(therapist_client, make_article):
     assert article.toc[0]["title"] == "Brand new section"
 
 
-def test_publish_and_unpublish_actions(therapist_client, anonymous, make_article):
+def test_publish_and_unpublish_actions(therapist_client, anonymous):
     draft = make_article("Draft", published_days_ago=None)
     live = make_article("Live")
 
@@ -101,7 +102,7 @@ def test_publish_and_unpublish_actions(therapist_client, anonymous, make_article
     assert not Article.objects.published().exists()
 
 
-def test_publish_keeps_a_scheduled_time(therapist_client, make_article):
+def test_publish_keeps_a_scheduled_time(therapist_client):
     article = make_article("Later", published_days_ago=-3, status="draft")
     scheduled_for = article.published_at
     action(therapist_client, ARTICLES, "publish", [article])
@@ -110,7 +111,7 @@ def test_publish_keeps_a_scheduled_time(therapist_client, make_article):
     assert not article.is_public()
 
 
-def test_article_changelist_filters_and_search(therapist_client, make_article, make_topic):
+def test_article_changelist_filters_and_search(therapist_client):
     sleep = make_topic("Sleep")
     make_article("Pillow heights", topics=[sleep])
     make_article("Desk breaks", published_days_ago=None)
@@ -123,7 +124,7 @@ def test_article_changelist_filters_and_search(therapist_client, make_article, m
     assert "Pillow heights" in found and "Desk breaks" not in found
 
 
-def test_view_on_site_opens_a_draft_preview(therapist_client, make_article):
+def test_view_on_site_opens_a_draft_preview(therapist_client):
     draft = make_article("Draft", published_days_ago=None)
     change = therapist_client.get(reverse("admin:education_article_change", args=[draft.pk]))
     assert "View on site" in change.content.decode()
@@ -137,7 +138,7 @@ def test_view_on_site_opens_a_draft_preview(therapist_client, make_article):
 
 
 def test_article_changelist_queries_do_not_grow_with_rows(
-    therapist_client, make_article, make_topic, django_assert_max_num_queries
+    therapist_client, django_assert_max_num_queries
 ):
     topics = [make_topic() for _ in range(3)]
     for _ in range(30):
@@ -150,7 +151,7 @@ def test_article_changelist_queries_do_not_grow_with_rows(
 # --- reader questions -------------------------------------------------------------------------
 
 
-def test_question_list_opens_on_pending(therapist_client, make_article, make_question):
+def test_question_list_opens_on_pending(therapist_client):
     article = make_article()
     make_question(article, question="Waiting for you?")
     make_question(article, question="Already shown?", status="approved")
@@ -162,7 +163,7 @@ def test_question_list_opens_on_pending(therapist_client, make_article, make_que
     assert "Waiting for you?" in html and "Already shown?" in html
 
 
-def test_approve_and_reject_actions(therapist_client, anonymous, make_article, make_question):
+def test_approve_and_reject_actions(therapist_client, anonymous):
     article = make_article()
     good = make_question(article, question="Good question?", answer="Good answer.")
     spam = make_question(article, question="Buy cheap pills?")
@@ -192,7 +193,7 @@ def answer_in_admin(client, question, answer, status="approved", committed=None)
 
 
 def test_answering_records_who_and_when_and_emails_a_link_only(
-    therapist_client, therapist, anonymous, make_article, make_question, committed
+    therapist_client, therapist, anonymous, committed
 ):
     article = make_article("Doorway stretch")
     question = make_question(
@@ -219,18 +220,14 @@ def test_answering_records_who_and_when_and_emails_a_link_only(
     assert "Stretch gently, daily." in html
 
 
-def test_the_asker_is_emailed_once_even_when_the_answer_is_edited(
-    therapist_client, make_article, make_question, committed
-):
+def test_the_asker_is_emailed_once_even_when_the_answer_is_edited(therapist_client, committed):
     question = make_question(make_article(), wants_email=True)
     answer_in_admin(therapist_client, question, "First answer.", committed=committed)
     answer_in_admin(therapist_client, question, "Better answer.", committed=committed)
     assert len(mail.outbox) == 1
 
 
-def test_no_email_without_consent_or_before_approval(
-    therapist_client, make_article, make_question, committed
-):
+def test_no_email_without_consent_or_before_approval(therapist_client, committed):
     article = make_article()
     no_consent = make_question(article, wants_email=False)
     answer_in_admin(therapist_client, no_consent, "An answer.", committed=committed)
@@ -244,9 +241,7 @@ def test_no_email_without_consent_or_before_approval(
     assert [email.to for email in mail.outbox] == [["later@example.com"]]
 
 
-def test_clearing_an_answer_clears_who_and_when(
-    therapist_client, make_article, make_question, committed
-):
+def test_clearing_an_answer_clears_who_and_when(therapist_client, committed):
     question = make_question(make_article())
     answer_in_admin(therapist_client, question, "An answer.", committed=committed)
     answer_in_admin(therapist_client, question, "  ", committed=committed)
@@ -263,7 +258,7 @@ def test_front_desk_cannot_see_reader_questions(front_desk_client):
 
 
 def test_question_changelist_queries_do_not_grow_with_rows(
-    therapist_client, therapist, make_article, make_question, django_assert_max_num_queries
+    therapist_client, therapist, django_assert_max_num_queries
 ):
     for number in range(30):
         make_question(make_article(), answered_by=therapist, question=f"Question {number}?")
@@ -272,7 +267,7 @@ def test_question_changelist_queries_do_not_grow_with_rows(
         assert therapist_client.get(QUESTIONS).status_code == 200
 
 
-def test_admin_pages_open(therapist_client, make_article, make_question, make_topic):
+def test_admin_pages_open(therapist_client):
     article = make_article(topics=[make_topic()])
     question = make_question(article)
     for url in [

@@ -2,13 +2,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from tests.factories import make_article, make_topic
+
 pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture
-def articles(make_article, make_topic):
+def articles(db):
     shown = make_topic("Self-care", slug="self-care")
     hidden = make_topic("Hidden topic", slug="hidden-topic")
     return {

@@ -5,11 +5,12 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from education.models import Article
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
 
-def test_published_excludes_drafts_and_future_publications(make_article):
+def test_published_excludes_drafts_and_future_publications():
     live = make_article("Live article")
     make_article("Draft article", published_days_ago=None)
     make_article("Scheduled article", published_days_ago=-2)
@@ -18,7 +19,7 @@ def test_published_excludes_drafts_and_future_publications(make_article):
     assert list(Article.objects.published()) == [live]
 
 
-def test_published_takes_now_so_a_scheduled_article_appears_on_time(make_article):
+def test_published_takes_now_so_a_scheduled_article_appears_on_time():
     scheduled = make_article("Scheduled", published_days_ago=-2)
     later = timezone.now() + dt.timedelta(days=3)
 
@@ -27,13 +28,13 @@ def test_published_takes_now_so_a_scheduled_article_appears_on_time(make_article
     assert not scheduled.is_public()
 
 
-def test_a_published_article_needs_a_publication_time(make_article):
+def test_a_published_article_needs_a_publication_time():
     article = make_article(published_days_ago=None)
     with pytest.raises(IntegrityError):
         Article.objects.filter(pk=article.pk).update(status=Article.Status.PUBLISHED)
 
 
-def test_saving_renders_the_body_and_counts_words(make_article):
+def test_saving_renders_the_body_and_counts_words():
     article = make_article(body="## Hello there\n\n" + "word " * 450)
 
     assert '<h2 id="section-hello-there">Hello there</h2>' in article.body_html

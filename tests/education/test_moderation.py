@@ -6,11 +6,12 @@ from django_tasks_db.models import DBTaskResult
 from education import moderation
 from education.models import ReaderQuestion
 from education.tasks import email_asker_answered
+from tests.factories import make_article, make_question
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_rolled_back_answer_sends_nothing(therapist, make_article, make_question, settings):
+def test_a_rolled_back_answer_sends_nothing(therapist, settings):
     # The real (database) task backend: the email's task is a row in the same transaction.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     question = make_question(make_article(), status="approved", wants_email=True)
@@ -26,7 +27,7 @@ def test_a_rolled_back_answer_sends_nothing(therapist, make_article, make_questi
     assert ReaderQuestion.objects.get(pk=question.pk).answer == ""
 
 
-def test_the_email_task_sends_once_however_often_it_runs(make_article, make_question):
+def test_the_email_task_sends_once_however_often_it_runs():
     question = make_question(
         make_article(), status="approved", answer="Yes.", wants_email=True, language="es"
     )
@@ -48,7 +49,7 @@ def test_the_email_task_sends_once_however_often_it_runs(make_article, make_ques
     ],
     ids=["pending", "rejected", "unanswered", "no-consent"],
 )
-def test_the_email_task_checks_again_before_sending(make_article, make_question, fields):
+def test_the_email_task_checks_again_before_sending(fields):
     question = make_question(make_article(), **fields)
     email_asker_answered.call(question.pk)
     assert mail.outbox == []

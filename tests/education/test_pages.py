@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from education.models import Article
+from tests.factories import make_article, make_question, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def jsonld_blocks(html: str) -> list[dict]:
 # --- the list ---------------------------------------------------------------------------------
 
 
-def test_list_shows_newest_first_ten_a_page(client, make_article):
+def test_list_shows_newest_first_ten_a_page(client):
     for days in range(12):
         make_article(f"Article {days} days old", published_days_ago=days + 1)
 
@@ -41,7 +42,7 @@ def test_list_shows_newest_first_ten_a_page(client, make_article):
     assert 'rel="canonical" href="http://127.0.0.1:8000/articles/?page=2"' in second
 
 
-def test_list_hides_drafts_and_scheduled_articles(client, make_article):
+def test_list_hides_drafts_and_scheduled_articles(client):
     make_article("Visible one")
     make_article("Draft one", published_days_ago=None)
     make_article("Tomorrow one", published_days_ago=-1)
@@ -52,13 +53,13 @@ def test_list_hides_drafts_and_scheduled_articles(client, make_article):
     assert "Draft one" not in html and "Tomorrow one" not in html
 
 
-def test_a_bad_page_number_shows_a_page_not_an_error(client, make_article):
+def test_a_bad_page_number_shows_a_page_not_an_error(client):
     make_article("Visible one")
     assert "Visible one" in html_of(client.get("/articles/", {"page": "999"}))
     assert "Visible one" in html_of(client.get("/articles/", {"page": "abc"}))
 
 
-def test_topic_filter(client, make_article, make_topic):
+def test_topic_filter(client):
     sleep = make_topic("Sleep", slug="sleep", description="Rest and pillows.")
     make_article("Pillow heights", topics=[sleep])
     make_article("Desk breaks")
@@ -70,12 +71,12 @@ def test_topic_filter(client, make_article, make_topic):
     assert 'href="/articles/?topic=sleep" aria-current="page"' in html
 
 
-def test_unknown_topic_is_404(client, make_article):
+def test_unknown_topic_is_404(client):
     make_article()
     assert client.get("/articles/", {"topic": "no-such-topic"}).status_code == 404
 
 
-def test_topics_without_published_articles_are_not_offered(client, make_article, make_topic):
+def test_topics_without_published_articles_are_not_offered(client):
     empty = make_topic("Nothing yet", slug="nothing-yet")
     make_article("Draft", topics=[empty], published_days_ago=None)
     make_article("Visible")
@@ -86,7 +87,7 @@ def test_topics_without_published_articles_are_not_offered(client, make_article,
 # --- one article ------------------------------------------------------------------------------
 
 
-def test_article_page_shows_what_a_reader_needs(client, make_article, make_topic):
+def test_article_page_shows_what_a_reader_needs(client):
     care = make_topic("Self-care", slug="self-care")
     article = make_article(
         "Doorway stretch",
@@ -112,9 +113,7 @@ def test_article_page_shows_what_a_reader_needs(client, make_article, make_topic
     assert 'href="/articles/?topic=self-care"' in html
 
 
-def test_related_articles_share_a_topic_most_shared_first_at_most_three(
-    client, make_article, make_topic
-):
+def test_related_articles_share_a_topic_most_shared_first_at_most_three(client):
     neck, desk, sleep = make_topic("Neck"), make_topic("Desk"), make_topic("Sleep")
     article = make_article("Main article", topics=[neck, desk])
     make_article("Shares both", topics=[neck, desk], published_days_ago=5)
@@ -133,7 +132,7 @@ def test_related_articles_share_a_topic_most_shared_first_at_most_three(
     assert "Main article" not in related
 
 
-def test_seo_title_description_canonical_and_open_graph(client, make_article):
+def test_seo_title_description_canonical_and_open_graph(client):
     article = make_article("Doorway stretch", summary="Open the chest & ease the back.")
 
     html = html_of(client.get(article.get_absolute_url()))
@@ -148,7 +147,7 @@ def test_seo_title_description_canonical_and_open_graph(client, make_article):
     assert 'property="article:published_time"' in html
 
 
-def test_jsonld_is_a_medical_web_page_that_parses(client, make_article):
+def test_jsonld_is_a_medical_web_page_that_parses(client):
     article = make_article(
         "Doorway stretch",
         last_reviewed=dt.date(2026, 11, 6),
@@ -169,7 +168,7 @@ def test_jsonld_is_a_medical_web_page_that_parses(client, make_article):
     assert data["url"] == f"http://127.0.0.1:8000/articles/{article.slug}/"
 
 
-def test_jsonld_cannot_be_broken_out_of(client, make_article):
+def test_jsonld_cannot_be_broken_out_of(client):
     article = make_article(
         "Knots </script><script>alert(1)</script>", summary="A & B <!-- and --> C"
     )
@@ -191,13 +190,13 @@ def test_unknown_article_is_404(client):
 
 
 @pytest.mark.parametrize("days", [None, -1], ids=["draft", "scheduled"])
-def test_drafts_and_scheduled_articles_are_404_for_the_public(client, make_article, days):
+def test_drafts_and_scheduled_articles_are_404_for_the_public(client, days):
     article = make_article("Not yet", published_days_ago=days)
     assert client.get(article.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("days", [None, -1], ids=["draft", "scheduled"])
-def test_staff_who_edit_articles_can_preview_them(therapist_client, make_article, days):
+def test_staff_who_edit_articles_can_preview_them(therapist_client, days):
     article = make_article("Not yet", published_days_ago=days)
 
     response = therapist_client.get(article.get_absolute_url())
@@ -210,12 +209,12 @@ def test_staff_who_edit_articles_can_preview_them(therapist_client, make_article
     assert 'id="ask"' not in html  # no question form on a preview
 
 
-def test_staff_without_article_permission_cannot_preview(front_desk_client, make_article):
+def test_staff_without_article_permission_cannot_preview(front_desk_client):
     article = make_article("Not yet", published_days_ago=None)
     assert front_desk_client.get(article.get_absolute_url()).status_code == 404
 
 
-def test_a_preview_becomes_public_when_published(client, make_article):
+def test_a_preview_becomes_public_when_published(client):
     article = make_article("Soon", published_days_ago=None)
     assert client.get(article.get_absolute_url()).status_code == 404
     Article.objects.filter(pk=article.pk).update(
@@ -224,7 +223,7 @@ def test_a_preview_becomes_public_when_published(client, make_article):
     assert "Soon" in html_of(client.get(article.get_absolute_url()))
 
 
-def test_wrong_method_is_405(client, make_article):
+def test_wrong_method_is_405(client):
     article = make_article()
     assert client.put(article.get_absolute_url()).status_code == 405
     assert client.post("/articles/").status_code == 405
@@ -233,9 +232,7 @@ def test_wrong_method_is_405(client, make_article):
 # --- strict CSP: nothing inline ---------------------------------------------------------------
 
 
-def test_no_inline_scripts_or_styles_on_any_education_page(
-    client, therapist_client, make_article, make_topic, make_question
-):
+def test_no_inline_scripts_or_styles_on_any_education_page(client, therapist_client):
     topic = make_topic("Self-care", slug="self-care")
     article = make_article("Stretches", topics=[topic], body="## <b style=x>Hi</b>\n\ntext")
     make_question(article, status="approved", answer="Yes, gently.")

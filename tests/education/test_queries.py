@@ -2,11 +2,13 @@
 
 import pytest
 
+from tests.factories import make_article, make_question, make_topic
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def library(make_article, make_topic, make_question):
+def library(db):
     topics = [make_topic() for _ in range(5)]
     articles = [
         make_article(

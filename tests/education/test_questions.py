@@ -6,6 +6,7 @@ from django.core import mail
 
 from clinic.core.form_guard import stamp
 from education.models import ReaderQuestion
+from tests.factories import make_article, make_question
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ def assert_rejected(response, message: str, kept: str, field: str | None = None)
         assert 'aria-invalid="true"' in html
 
 
-def test_a_good_question_is_saved_as_pending_and_thanked(client, make_article):
+def test_a_good_question_is_saved_as_pending_and_thanked(client):
     article = make_article()
 
     response = post(client, article)
@@ -56,19 +57,19 @@ def test_a_good_question_is_saved_as_pending_and_thanked(client, make_article):
     assert mail.outbox == []
 
 
-def test_empty_question_shows_why_and_keeps_the_other_answers(client, make_article):
+def test_empty_question_shows_why_and_keeps_the_other_answers(client):
     response = post(client, make_article(), question="   ")
     assert_rejected(response, "Write your question.", kept='value="Robin"', field="question")
 
 
-def test_empty_name(client, make_article):
+def test_empty_name(client):
     response = post(client, make_article(), name="")
     assert_rejected(
         response, "Enter your name (a first name is enough).", GOOD["question"], field="name"
     )
 
 
-def test_too_long_question_is_kept_and_explained(client, make_article):
+def test_too_long_question_is_kept_and_explained(client):
     long_text = "My knot " + "hurts " * 400  # 2,408 characters
     response = post(client, make_article(), question=long_text)
     assert_rejected(
@@ -79,14 +80,14 @@ def test_too_long_question_is_kept_and_explained(client, make_article):
     )
 
 
-def test_exactly_2000_characters_with_line_breaks_is_accepted(client, make_article):
+def test_exactly_2000_characters_with_line_breaks_is_accepted(client):
     text = ("a" * 99 + "\r\n") * 20  # 2,000 characters as a browser counts them
     response = post(client, make_article(), question=text.strip() + "b")
     assert response.status_code == 302
     assert len(ReaderQuestion.objects.get().question) <= 2000
 
 
-def test_invalid_email(client, make_article):
+def test_invalid_email(client):
     response = post(client, make_article(), email="robin-at-example")
     assert_rejected(
         response,
@@ -96,24 +97,24 @@ def test_invalid_email(client, make_article):
     )
 
 
-def test_filled_honeypot_is_refused_with_an_explanation(client, make_article):
+def test_filled_honeypot_is_refused_with_an_explanation(client):
     response = post(client, make_article(), website="https://spam.example")
     assert_rejected(
         response, "This looked like an automated message, so it was not sent.", GOOD["question"]
     )
 
 
-def test_a_form_sent_faster_than_a_person_could_is_refused(client, make_article):
+def test_a_form_sent_faster_than_a_person_could_is_refused(client):
     response = post(client, make_article(), started=stamp())
     assert_rejected(response, "sent faster than we expected from a person", GOOD["question"])
 
 
-def test_a_forged_start_time_is_refused(client, make_article):
+def test_a_forged_start_time_is_refused(client):
     response = post(client, make_article(), started="1700000000")
     assert_rejected(response, "sent faster than we expected from a person", GOOD["question"])
 
 
-def test_rate_limit_three_questions_per_ten_minutes_per_address(client, make_article):
+def test_rate_limit_three_questions_per_ten_minutes_per_address(client):
     article = make_article()
     for number in range(3):
         assert post(client, article, question=f"Question {number}?").status_code == 302
@@ -129,7 +130,7 @@ def test_rate_limit_three_questions_per_ten_minutes_per_address(client, make_art
     assert post(client, article, address="198.51.100.2").status_code == 302
 
 
-def test_the_rate_limit_cache_key_does_not_hold_the_address(client, make_article):
+def test_the_rate_limit_cache_key_does_not_hold_the_address(client):
     from django.core.cache import cache
 
     post(client, make_article())
@@ -137,14 +138,14 @@ def test_the_rate_limit_cache_key_does_not_hold_the_address(client, make_article
     assert keys and not any("203.0.113.7" in key for key in keys)
 
 
-def test_questions_cannot_be_sent_to_a_draft(client, therapist_client, make_article):
+def test_questions_cannot_be_sent_to_a_draft(client, therapist_client):
     draft = make_article(published_days_ago=None)
     assert post(client, draft).status_code == 404
     assert post(therapist_client, draft).status_code == 404
     assert ReaderQuestion.objects.count() == 0
 
 
-def test_only_approved_questions_appear_with_their_answers(client, make_article, make_question):
+def test_only_approved_questions_appear_with_their_answers(client):
     article = make_article()
     make_question(article, question="Pending one?")
     make_question(article, question="Rejected one?", status="rejected", answer="No.")
@@ -165,14 +166,14 @@ def test_only_approved_questions_appear_with_their_answers(client, make_article,
     assert "dana@example.com" not in html and "robin@example.com" not in html
 
 
-def test_honeypot_is_hidden_from_people_and_screen_readers(client, make_article):
+def test_honeypot_is_hidden_from_people_and_screen_readers(client):
     html = client.get(make_article().get_absolute_url()).content.decode()
     assert '<div class="visually-hidden-field" aria-hidden="true">' in html
     assert "Leave this empty" in html
     assert 'name="website" tabindex="-1"' in html
 
 
-def test_a_question_sent_twice_is_saved_once(client, make_article):
+def test_a_question_sent_twice_is_saved_once(client):
     article = make_article()
     data = {"started": stamp(time.time() - 60), **GOOD}
     for _ in range(2):

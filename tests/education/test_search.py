@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from education import publishing, search
 from education.models import Article
+from tests.factories import make_article, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def titles_in_order(html: str, *titles: str) -> list[str]:
     return [title for _position, title in sorted(found)]
 
 
-def test_stemming_finds_stretches_for_stretching(client, make_article):
+def test_stemming_finds_stretches_for_stretching(client):
     make_article("Gentle moves for the neck", body=FILLER + "Three stretches you can do at home.")
     make_article("Choosing a pillow", body=FILLER)
 
@@ -32,7 +33,7 @@ def test_stemming_finds_stretches_for_stretching(client, make_article):
     assert "1 article matches" in html or "One article matches" in html
 
 
-def test_a_title_hit_ranks_above_body_mentions(client, make_article):
+def test_a_title_hit_ranks_above_body_mentions(client):
     make_article("Desk habits", body=FILLER + " ".join(["Posture matters when you sit."] * 8))
     make_article("Posture and your upper back", body=FILLER)
     make_article("Sleep", summary="Posture in bed matters too.", body=FILLER)
@@ -46,7 +47,7 @@ def test_a_title_hit_ranks_above_body_mentions(client, make_article):
     ]
 
 
-def test_typo_falls_back_to_similar_titles(client, make_article):
+def test_typo_falls_back_to_similar_titles(client):
     make_article("Stress, breathing and shoulder tension", body=FILLER)
     make_article("Sleep positions and pillows", body=FILLER)
 
@@ -57,7 +58,7 @@ def test_typo_falls_back_to_similar_titles(client, make_article):
     assert "Sleep positions and pillows" not in html
 
 
-def test_nothing_similar_gets_a_helpful_page(client, make_article):
+def test_nothing_similar_gets_a_helpful_page(client):
     make_article("Stress, breathing and shoulder tension", body=FILLER)
 
     html = results(client, "xylophone")
@@ -67,14 +68,14 @@ def test_nothing_similar_gets_a_helpful_page(client, make_article):
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\t"])
-def test_an_empty_query_shows_the_normal_list(client, make_article, query):
+def test_an_empty_query_shows_the_normal_list(client, query):
     make_article("Gentle moves for the neck")
     html = results(client, query)
     assert "Gentle moves for the neck" in html
     assert "match" not in html
 
 
-def test_a_very_long_query_gets_a_helpful_page_not_an_error(client, make_article):
+def test_a_very_long_query_gets_a_helpful_page_not_an_error(client):
     make_article("Gentle moves for the neck")
     html = results(client, "stretch " * 100)
     assert "longer than 200 characters" in html
@@ -82,12 +83,12 @@ def test_a_very_long_query_gets_a_helpful_page_not_an_error(client, make_article
 
 
 @pytest.mark.parametrize("query", ['"unclosed', "a & | ! ( ) :*", "-", "or or", "<b>", "' OR 1=1"])
-def test_odd_queries_never_fail(client, make_article, query):
+def test_odd_queries_never_fail(client, query):
     make_article("Gentle moves for the neck")
     assert client.get("/articles/", {"q": query}).status_code == 200
 
 
-def test_snippet_highlights_the_hit_and_escapes_article_text(client, make_article):
+def test_snippet_highlights_the_hit_and_escapes_article_text(client):
     make_article(
         "Tools",
         body="Use a massage ball & a wall, <b>softly</b>: &lt;img src=x onerror=alert(1)&gt; ok.",
@@ -107,7 +108,7 @@ def test_highlight_escapes_everything_but_the_marks():
     assert str(search.highlight(unbalanced)) == "knot &lt;i&gt;"
 
 
-def test_the_index_follows_edits(client, make_article):
+def test_the_index_follows_edits(client):
     article = make_article("Pillows", body=FILLER)
     assert "Pillows" not in results(client, "hammock")
 
@@ -117,7 +118,7 @@ def test_the_index_follows_edits(client, make_article):
     assert "Pillows" in results(client, "hammock")
 
 
-def test_search_respects_the_topic_filter(client, make_article, make_topic):
+def test_search_respects_the_topic_filter(client):
     care = make_topic("Self-care", slug="self-care")
     make_article("Stretches in the morning", topics=[care], body=FILLER)
     make_article("Stretches at night", body=FILLER)
@@ -128,7 +129,7 @@ def test_search_respects_the_topic_filter(client, make_article, make_topic):
     assert "Stretches at night" not in html
 
 
-def test_drafts_and_future_articles_are_never_found(client, make_article):
+def test_drafts_and_future_articles_are_never_found(client):
     make_article("Hidden stretches draft", published_days_ago=None)
     make_article("Hidden stretches later", published_days_ago=-1)
 
@@ -136,7 +137,7 @@ def test_drafts_and_future_articles_are_never_found(client, make_article):
     assert "Hidden stretches" not in results(client, "hiden stretches")
 
 
-def test_the_search_vector_is_stored_and_the_query_uses_it(make_article):
+def test_the_search_vector_is_stored_and_the_query_uses_it():
     article = make_article("Pillows")
     assert Article.objects.get(pk=article.pk).search_vector
     with CaptureQueriesContext(connection) as queries:
@@ -146,7 +147,7 @@ def test_the_search_vector_is_stored_and_the_query_uses_it(make_article):
     assert "to_tsvector" not in sql
 
 
-def test_an_article_titled_for_a_word_beats_a_body_that_pairs_the_words(client, make_article):
+def test_an_article_titled_for_a_word_beats_a_body_that_pairs_the_words(client):
     make_article(
         "Muscle balance",
         body=FILLER + "For the chest, try the doorway stretch. " + FILLER,

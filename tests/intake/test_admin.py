@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from intake.models import Intake, IntakeAccess
-from tests.intake.factories import make_intake
+from tests.factories import make_submitted_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,7 @@ def change_url(intake):
 
 
 def test_front_desk_sees_no_intakes(front_desk_client):
-    intake = make_intake()
+    intake = make_submitted_intake()
     assert front_desk_client.get("/admin/intake/intake/").status_code == 403
     assert front_desk_client.get(change_url(intake)).status_code == 403
     assert front_desk_client.get("/admin/intake/intake/rules/").status_code == 403
@@ -21,12 +21,12 @@ def test_front_desk_sees_no_intakes(front_desk_client):
 
 
 def test_list_shows_level_in_words_unreviewed_and_most_severe_first(therapist_client, therapist):
-    calm = make_intake(name="Calm One")
-    reviewed = make_intake(name="Seen Already", fever="feels_feverish")
+    calm = make_submitted_intake(name="Calm One")
+    reviewed = make_submitted_intake(name="Seen Already", fever="feels_feverish")
     from intake import reviewing
 
     reviewing.mark_reviewed(reviewed, therapist)
-    urgent = make_intake(name="Needs Doctor", night_pain="wakes_no_ease")
+    urgent = make_submitted_intake(name="Needs Doctor", night_pain="wakes_no_ease")
     html = therapist_client.get("/admin/intake/intake/").content.decode()
     assert "See a doctor first" in html and "Self-care" in html
     assert 'class="level-badge level-MEDICAL"' in html
@@ -34,8 +34,8 @@ def test_list_shows_level_in_words_unreviewed_and_most_severe_first(therapist_cl
 
 
 def test_list_filters_and_search(therapist_client):
-    make_intake(name="Has Caution", blood_thinner="yes")
-    make_intake(name="No Caution")
+    make_submitted_intake(name="Has Caution", blood_thinner="yes")
+    make_submitted_intake(name="No Caution")
     html = therapist_client.get("/admin/intake/intake/?cautions=yes").content.decode()
     assert "Has Caution" in html and "No Caution" not in html
     html = therapist_client.get("/admin/intake/intake/?q=no+caution").content.decode()
@@ -45,7 +45,7 @@ def test_list_filters_and_search(therapist_client):
 
 
 def test_therapist_sees_triggers_highlighted_with_the_rules_note(therapist_client):
-    intake = make_intake(hand_clumsy_or_balance="yes", blood_thinner="yes")
+    intake = make_submitted_intake(hand_clumsy_or_balance="yes", blood_thinner="yes")
     html = therapist_client.get(change_url(intake)).content.decode()
     assert 'id="finding-M09_SPINAL_CORD_SIGNS"' in html
     assert "Possible degenerative cervical myelopathy" in html
@@ -56,14 +56,14 @@ def test_therapist_sees_triggers_highlighted_with_the_rules_note(therapist_clien
 
 
 def test_possible_rules_and_flags_are_shown(therapist_client):
-    intake = make_intake(stroke_signs_now=None)
+    intake = make_submitted_intake(stroke_signs_now=None)
     html = therapist_client.get(change_url(intake)).content.decode()
     assert "Emergency questions unanswered: call today" in html
     assert 'class="finding possible" id="finding-E06_STROKE_SIGNS"' in html
 
 
 def test_opening_an_intake_records_the_access_and_shows_it(therapist_client, therapist):
-    intake = make_intake()
+    intake = make_submitted_intake()
     therapist_client.get(change_url(intake))
     html = therapist_client.get(change_url(intake)).content.decode()
     accesses = IntakeAccess.objects.filter(intake=intake, user=therapist, action="viewed")
@@ -72,7 +72,7 @@ def test_opening_an_intake_records_the_access_and_shows_it(therapist_client, the
 
 
 def test_clearing_a_medical_intake_needs_a_note(therapist_client):
-    intake = make_intake(recent_fracture="yes")
+    intake = make_submitted_intake(recent_fracture="yes")
     response = therapist_client.post(change_url(intake), {"decision": "cleared", "note": "  "})
     assert response.status_code == 200
     assert "Write a note saying how it was cleared" in response.content.decode()
@@ -89,21 +89,21 @@ def test_clearing_a_medical_intake_needs_a_note(therapist_client):
 
 
 def test_self_care_intake_can_be_cleared_without_a_note(therapist_client):
-    intake = make_intake()
+    intake = make_submitted_intake()
     therapist_client.post(change_url(intake), {"decision": "cleared", "note": ""})
     intake.refresh_from_db()
     assert intake.review_status == "cleared"
 
 
 def test_refer_and_mark_reviewed(therapist_client):
-    intake = make_intake()
+    intake = make_submitted_intake()
     therapist_client.post(change_url(intake), {"decision": "referred", "note": "GP first"})
     intake.refresh_from_db()
     assert (intake.review_status, intake.review_note) == ("referred", "GP first")
 
 
 def test_answers_cannot_be_changed_after_submission():
-    intake = make_intake()
+    intake = make_submitted_intake()
     intake.answers["chest_pain_now"] = "yes"
     with pytest.raises(IntegrityError), transaction.atomic():
         intake.save()
@@ -112,7 +112,7 @@ def test_answers_cannot_be_changed_after_submission():
 
 
 def test_no_add_or_delete_in_the_admin(therapist_client):
-    intake = make_intake()
+    intake = make_submitted_intake()
     assert therapist_client.get("/admin/intake/intake/add/").status_code == 403
     assert therapist_client.get(f"/admin/intake/intake/{intake.pk}/delete/").status_code == 403
 

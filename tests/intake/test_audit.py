@@ -5,7 +5,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from intake.models import IntakeAccess
-from tests.intake.factories import make_intake
+from tests.factories import make_submitted_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -15,7 +15,7 @@ def url(intake, suffix="change/"):
 
 
 def test_each_action_on_an_intake_leaves_an_audit_row(therapist_client, therapist):
-    intake = make_intake(recent_fracture="yes")
+    intake = make_submitted_intake(recent_fracture="yes")
     therapist_client.get(url(intake), REMOTE_ADDR="203.0.113.40")
     therapist_client.post(url(intake), {"decision": "reviewed", "note": ""})
     therapist_client.post(url(intake), {"decision": "cleared", "note": "Doctor's letter seen"})
@@ -37,13 +37,13 @@ def test_export_needs_its_own_permission(therapist_client, therapist):
     from django.contrib.auth.models import Permission
 
     therapist.groups.first().permissions.remove(Permission.objects.get(codename="export_intake"))
-    intake = make_intake()
+    intake = make_submitted_intake()
     assert therapist_client.get(url(intake, "export/")).status_code == 403
     assert not IntakeAccess.objects.filter(action="exported").exists()
 
 
 def test_audit_trail_page_lists_and_filters_but_cannot_edit(therapist_client):
-    intake = make_intake()
+    intake = make_submitted_intake()
     therapist_client.get(url(intake))
     listing = therapist_client.get("/admin/intake/intakeaccess/?action__exact=viewed")
     assert listing.status_code == 200 and f"{intake.pk}" in listing.content.decode()
@@ -56,7 +56,7 @@ def test_audit_trail_page_lists_and_filters_but_cannot_edit(therapist_client):
 
 
 def test_even_the_superuser_cannot_edit_the_trail(admin_client):
-    intake = make_intake()
+    intake = make_submitted_intake()
     admin_client.get(url(intake))
     entry = IntakeAccess.objects.get()
     assert admin_client.get(f"/admin/intake/intakeaccess/{entry.pk}/delete/").status_code == 403
@@ -69,7 +69,7 @@ def test_even_the_superuser_cannot_edit_the_trail(admin_client):
 
 
 def test_the_database_refuses_to_change_or_delete_audit_rows():
-    intake = make_intake()
+    intake = make_submitted_intake()
     entry = IntakeAccess.objects.create(intake=intake, intake_number=intake.pk, action="viewed")
     with pytest.raises(IntegrityError), transaction.atomic():
         IntakeAccess.objects.filter(pk=entry.pk).update(action="cleared")

@@ -1,4 +1,5 @@
 import re
+import time
 
 import pytest
 
@@ -226,17 +227,38 @@ def test_honeypot_on_the_last_step(client):
     assert not Intake.objects.exists()
 
 
-def test_rate_limit_per_address_keeps_the_answers(client):
+def test_a_shared_connection_lets_the_next_client_in_but_caps_a_flood(client, settings):
     from django.test import Client
 
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "intake": (5, 8, 3600)}
     for _ in range(5):
-        fill_intake(Client())
+        assert fill_intake(Client()).status_code == 302  # five clients on the clinic's Wi-Fi
+    for _ in range(3):
+        assert fill_intake(Client()).status_code == 302  # ... and three more, to the cap
     response = fill_intake(client)
     assert response.status_code == 429
     assert 3500 < int(response["Retry-After"]) <= 3600
     assert "Your answers are kept" in response.content.decode()
-    assert Intake.objects.count() == 5
+    assert Intake.objects.count() == 8
     assert client.session["intake_progress"]["answers"]["age_years"] == 35
+
+
+def test_one_device_is_limited_to_a_few_checks_an_hour(client):
+    for _ in range(5):
+        assert fill_intake(client).status_code == 302
+    response = fill_intake(client)
+    assert response.status_code == 429
+    assert Intake.objects.count() == 5
+
+
+def test_the_clinics_own_address_skips_the_address_cap(client, settings):
+    from django.test import Client
+
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "intake": (5, 2, 3600)}
+    settings.RATE_LIMIT_ALLOWED_ADDRESSES = ["127.0.0.0/8"]
+    for _ in range(4):
+        assert fill_intake(Client()).status_code == 302
+    assert Intake.objects.count() == 4
 
 
 def test_two_sends_of_the_same_last_step_racing_create_one_intake(client):
@@ -303,7 +325,7 @@ def test_rules_that_only_may_apply_are_said_to_be_uncertain(client):
         answers, {"name": "A", "email": "a@example.com", "language": "en", "signature": "A"}
     )
     session = client.session
-    session["intake_result"] = intake.pk
+    session["intake_result"] = {"pk": intake.pk, "at": time.time()}
     session.save()
     html = client.get("/intake/result/").content.decode()
     assert IntakeModel.objects.get().level == "PROFESSIONAL"

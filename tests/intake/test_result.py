@@ -2,6 +2,7 @@
 the emergency screen's way back, and the wording each intake keeps."""
 
 import re
+import time
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -117,7 +118,7 @@ def test_an_intake_of_older_rules_reads_as_the_client_saw_it(client, therapist_c
     old.shown_wording = {**intake.shown_wording, "explained": [{**fever, "text": "Old words."}]}
     old.save()
     session = client.session
-    session["intake_result"] = old.pk
+    session["intake_result"] = {"pk": old.pk, "at": time.time()}
     session.save()
     html = result_html(client)
     assert '<li data-rule="M12_FEVER">Old words.' in html

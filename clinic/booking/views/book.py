@@ -31,6 +31,10 @@ SUBMITTED_KEY = "booking_submitted"
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def book(request):
+    if request.method == "POST" and form_guard.already_sent(request.POST, "booking"):
+        # A double click or a resent page: the first sending counted, and it ended the
+        # journey (the intake is no longer linked), so answer with its receipt.
+        return redirect("booking_sent")
     gate = intake_gate(request)
     if gate.state == "emergency":
         return render(request, "clinic/booking_emergency.html")
@@ -166,5 +170,9 @@ def send(request, choice: ChooseServiceForm, form, gate: Gate, *, now):
         return None, None
     request.session.pop(DRAFT_KEY, None)
     intake_session.forget_return(request)
-    request.session[SUBMITTED_KEY] = created.reference
+    intake_session.forget_result(request)
+    request.session[SUBMITTED_KEY] = {
+        "reference": created.reference,
+        "at": timezone.now().timestamp(),
+    }
     return redirect("booking_sent"), None

@@ -1,6 +1,10 @@
 """/book/<reference>/: the client's own request, reached through the signed link in their
-email: see it, accept or decline a proposed time, cancel, or ask for their data to go."""
+email: see it, accept or decline a proposed time, cancel, or ask for their data to go.
 
+A forged link is a 404. A genuine link past its end (tokens.link_ends_at) gets a 410 page saying
+how to reach the clinic instead, and does nothing, whatever it was asked to do."""
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -12,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from clinic.booking import pipeline, privacy
 from clinic.booking.models import BookingRequest, BookingStatus, DataDeletionRequest
-from clinic.booking.tokens import manage_path, token_is_valid
+from clinic.booking.tokens import link_is_live, manage_path, token_is_valid
 from clinic.core.models import ClinicSettings
 
 CLIENT_ACTIONS = {
@@ -50,6 +54,17 @@ def manage(request, reference: str):
     )
     rules = ClinicSettings.load()
     now = timezone.now()
+    if not link_is_live(booking, now=now):
+        return render(
+            request,
+            "clinic/booking_link_expired.html",
+            {
+                "reference": booking.reference,
+                "link_days": settings.BOOKING_LINK_DAYS_AFTER,
+                "book_url": reverse("booking_start"),
+            },
+            status=410,
+        )
     actions = allowed_actions(booking, now, rules)
     here = manage_path(reference)
 

@@ -1,3 +1,4 @@
+import logging
 import time
 
 from django.conf import settings
@@ -5,16 +6,53 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from clinic.booking import pipeline
+from clinic.booking import pipeline, privacy
 from intake import retention
+
+logger = logging.getLogger(__name__)
+
+
+def prune_finished_tasks() -> int:
+    """Finished email tasks hold ids (and, for a deleted client's last email, an address):
+    keep them a day for troubleshooting, then drop them."""
+    if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
+        call_command("prune_db_task_results", min_age_days=1, verbosity=0)
+    return 0
+
+
+# Each job is idempotent and returns how many things it did; the labels are for the output.
+JOBS = {
+    "Reminders queued": lambda: pipeline.send_due_reminders(),
+    "Requests expired": lambda: pipeline.expire_stale_requests(),
+    "Intakes purged": lambda: retention.purge_expired_intakes(release=privacy.release_intake),
+    "Unfinished forms dropped": lambda: retention.purge_abandoned_forms(),
+    "Booking requests anonymised": lambda: privacy.anonymise_expired_bookings(),
+    "": prune_finished_tasks,
+}
+
+
+def run_once() -> dict[str, int | None]:
+    """Run every job once. A job that fails is logged (its name and the kind of error, never
+    the message, which can quote a client's row) and counted as None; the others still run,
+    so one failure never stops the loop."""
+    done: dict[str, int | None] = {}
+    for label, job in JOBS.items():
+        try:
+            done[label] = job()
+        except Exception as error:  # the next job, and the next run, go on
+            logger.error("Periodic job %r failed (%s).", label or "prune", type(error).__name__)
+            done[label] = None
+    return done
 
 
 class Command(BaseCommand):
     help = (
         "Periodic work: queue reminders for sessions in the next 24 hours, expire requests "
         "nobody answered in time, purge intakes past the retention period and unfinished intake "
-        "forms, and drop finished task results after a day. Idempotent and safe to run from "
-        "several places at once; --loop SECONDS repeats it (compose's scheduler service)."
+        "forms, blank client details on booking requests past theirs, and drop finished task "
+        "results after a day. Idempotent and safe to run from several places at once; a failing "
+        "job is logged and the others go on; --loop SECONDS repeats it (compose's scheduler "
+        "service)."
     )
 
     def add_arguments(self, parser):
@@ -26,23 +64,15 @@ class Command(BaseCommand):
             help="Run again every SECONDS seconds until stopped (default: run once).",
         )
 
-    def prune_finished_tasks(self) -> None:
-        """Finished email tasks hold ids (and, for a deleted client's last email, an address):
-        keep them a day for troubleshooting, then drop them."""
-        if settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend":
-            call_command("prune_db_task_results", min_age_days=1, verbosity=0)
-
     def handle(self, *args, loop: int = 0, **options):
         while True:
-            reminders = pipeline.send_due_reminders()
-            expired = pipeline.expire_stale_requests()
-            purged = retention.purge_expired_intakes()
-            abandoned = retention.purge_abandoned_forms()
-            self.prune_finished_tasks()
-            if reminders or expired or purged or abandoned or options["verbosity"] > 1:
+            done = {label: count for label, count in run_once().items() if label}
+            if any(done.values()) or None in done.values() or options["verbosity"] > 1:
                 self.stdout.write(
-                    f"Reminders queued: {reminders}. Requests expired: {expired}. "
-                    f"Intakes purged: {purged}. Unfinished forms dropped: {abandoned}."
+                    " ".join(
+                        f"{label}: {'failed' if count is None else count}."
+                        for label, count in done.items()
+                    )
                 )
             if loop <= 0:
                 return
