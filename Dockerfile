@@ -25,4 +25,4 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext \
  && useradd --create-home --uid 10001 unknot
 USER unknot
 EXPOSE 8000
-CMD ["gunicorn", "clinic.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "python:clinic.gunicorn", "clinic.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

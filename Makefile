@@ -112,7 +112,7 @@ SERVE_ENV = DEBUG=0 SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-p
 
 serve: install assets db
 	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v 0
-	$(SERVE_ENV) $(VENV)/bin/gunicorn clinic.wsgi --bind 127.0.0.1:8000 --workers 2 --access-logfile -
+	$(SERVE_ENV) $(VENV)/bin/gunicorn -c python:clinic.gunicorn clinic.wsgi --bind 127.0.0.1:8000 --workers 2
 
 demo-code: install
 	@$(PY) manage.py demo_code

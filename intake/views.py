@@ -28,6 +28,9 @@ def _requested_step(request, progress: dict) -> int:
     return max(1, min(number, progress.get("reached", 0) + 1, steps.LAST))
 
 
+GUARD_FIELDS = {"website", "started"}
+
+
 def _form_for(step, data=None, initial=None):
     if step.section is None:
         return ContactForm(data=data, initial=initial)
@@ -50,6 +53,10 @@ def intake_form(request):
             saved = progress.get("answers", {}) if step.section else {}
         return _render_step(request, step, _form_for(step, initial=saved))
 
+    if (wait := ratelimit.acquire(ratelimit.INTAKE_STEPS, request)) is not None:
+        # Far more step posts than a person makes: a script. Nothing is stored.
+        return ratelimit.refuse(render(request, "intake/too_many.html", status=429), wait)
+
     if request.POST.get("action") == "reconsider":
         # "I chose a wrong answer" on the emergency screen: back to the first step with every
         # answer kept, so the client can change the one that was wrong.
@@ -58,9 +65,13 @@ def intake_form(request):
 
     form = _form_for(step, data=request.POST)
     valid = form.is_valid()
+    # Only this step's answers that are valid are ever kept in the session: what a page can
+    # send cannot grow it (the contact step's spam guards are never kept).
+    answered = {
+        k: v for k, v in form.cleaned_data.items() if k in form.fields and k not in GUARD_FIELDS
+    }
     if step.section is not None:
         # Whatever was answered, even on the way back, shows the 911 screen at once.
-        answered = {k: v for k, v in form.cleaned_data.items() if k in form.fields}
         emergencies = _emergencies({**progress.get("answers", {}), **answered})
         if emergencies:
             progress.setdefault("drafts", {})[str(number)] = answered
@@ -69,9 +80,8 @@ def intake_form(request):
             return redirect("intake:result")
 
     if request.POST.get("action") == "back":
-        # Keep what was typed on this step, valid or not, and go back without complaints.
-        raw = {key: request.POST.getlist(key) for key in form.fields}
-        progress.setdefault("drafts", {})[str(number)] = {k: _single(v) for k, v in raw.items()}
+        # Keep this step's valid answers and go back without complaints.
+        progress.setdefault("drafts", {})[str(number)] = answered
         session.save_progress(request, progress)
         return HttpResponseRedirect(_step_url(max(1, number - 1)))
 
@@ -114,10 +124,6 @@ def _is_repeat_of_final_post(request, progress: dict) -> bool:
         and not progress.get("answers")
         and session.current_intake(request) is not None
     )
-
-
-def _single(values: list):
-    return values if len(values) != 1 else values[0]
 
 
 def _blocks(step, form) -> list[dict]:

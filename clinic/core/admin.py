@@ -192,7 +192,8 @@ class ClinicSettingsAdmin(ClinicModelAdmin):
     ]
 
     def has_add_permission(self, request):
-        return not ClinicSettings.objects.exists()
+        # The permission first: every admin page asks (for its menu), and most staff lack it.
+        return super().has_add_permission(request) and not ClinicSettings.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -7,6 +7,7 @@ submission for another reason."""
 import hashlib
 import secrets
 import time
+import unicodedata
 from dataclasses import dataclass
 
 from django import forms
@@ -18,6 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from clinic.core import ratelimit
 
 SALT = "clinic.core.form_guard.started"
+
+
+def without_control_characters(text: str, *, multiline: bool = False) -> str:
+    """Text as a person typed it, without control characters (CR/LF in a name would reach an
+    email's headers or body as new lines). A multi-line field keeps its line breaks and tabs."""
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    kept = "\n\t" if multiline else ""
+    cleaned = "".join(
+        char if char in kept or unicodedata.category(char) != "Cc" else " " for char in text
+    )
+    return cleaned if multiline else " ".join(cleaned.split())
 
 
 def stamp(now: float | None = None) -> str:
@@ -44,6 +57,10 @@ class GuardedForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str) and name in self.fields:
+                multiline = isinstance(self.fields[name].widget, forms.Textarea)
+                cleaned[name] = without_control_characters(value, multiline=multiline)
         if cleaned.get("website"):
             self.add_error(
                 None,

@@ -68,11 +68,24 @@ def test_receipt(deep60, alex):
     assert message.reply_to == ["hello@clinic.example"]
 
 
-def test_receipt_when_a_therapist_must_clear_it_first(deep60, alex):
+def test_the_receipt_gives_no_hint_of_the_check_result(deep60, alex):
+    """A request waiting for clearance gets the same receipt as any other: someone who reads
+    the client's email learns nothing of their health."""
     submitted(deep60, alex, level="MEDICAL")
-    body = only().body
-    assert "A therapist will read your pre-visit check before we can confirm" in body
-    assert "doctor" not in body  # the result itself stays out of email
+    waiting = only().body
+    mail.outbox.clear()
+    submitted(deep60, alex, level="SELF_CARE")
+    ready = only().body
+    assert "The clinic will be in touch within 48 hours." in waiting
+    assert same_but_links(waiting) == same_but_links(ready)
+    for hint in ("doctor", "pre-visit check", "clear", "therapist will read"):
+        assert hint not in waiting
+
+
+def same_but_links(body: str) -> list[str]:
+    """The email's lines, less those that name the request (its reference and link)."""
+    reference = body.split("Reference: ")[1].split()[0]
+    return [line for line in body.splitlines() if reference not in line and "token=" not in line]
 
 
 def test_clinic_notice(deep60, alex):

@@ -41,7 +41,7 @@ def test_every_manage_py_command_in_compose_exists():
 
 def test_gunicorn_serves_the_projects_wsgi_module():
     argv = next(a for a in commands_of("web") if a[0] == "gunicorn")
-    module, _, attribute = argv[1].partition(":")
+    module, _, attribute = argv[3].partition(":")
     assert module == "clinic.wsgi"
     wsgi = __import__(module, fromlist=[attribute or "application"])
     assert callable(wsgi.application)
@@ -52,3 +52,24 @@ def test_web_gets_every_required_production_variable():
     for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "SITE_URL"):
         assert name in env, f"web is missing {name}"
     assert str(env["DEBUG"]) in {"0", "false", "False"}
+
+
+def test_every_way_of_serving_logs_without_query_strings():
+    from clinic import gunicorn
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    makefile = (ROOT / "Makefile").read_text()
+    web = next(a for a in commands_of("web") if a[0] == "gunicorn")
+    assert web[1:3] == ["-c", "python:clinic.gunicorn"]
+    assert '"-c", "python:clinic.gunicorn"' in dockerfile
+    assert "gunicorn -c python:clinic.gunicorn" in makefile
+    assert "--access-logformat" not in dockerfile + makefile + str(web)
+    # %(r)s is the request line and %(q)s the query string; %(f)s the referrer: none of them.
+    for field in ("%(r)s", "%(q)s", "%(f)s", "%(u)s"):
+        assert field not in gunicorn.access_log_format
+    assert "%(U)s" in gunicorn.access_log_format  # the path alone
+
+
+def test_the_app_is_published_on_loopback_only():
+    for port in COMPOSE["services"]["web"]["ports"]:
+        assert str(port).startswith("127.0.0.1:")

@@ -134,3 +134,25 @@ def test_guarded_form_refuses_bots(seconds_ago, website, ok):
 
 def test_forged_start_time_is_refused():
     assert not Sample(data={"started": "1700000000"}).is_valid()
+
+
+def test_control_characters_never_reach_a_stored_or_emailed_text():
+    from django import forms
+
+    from clinic.core.form_guard import without_control_characters
+
+    class Contact(GuardedForm):
+        name = forms.CharField()
+        note = forms.CharField(widget=forms.Textarea)
+
+    form = Contact(
+        data={
+            "name": "Ana\r\nBcc: victim@example.com\x00",
+            "note": "line one\r\nline two\x07\tend",
+            "started": stamp(time.time() - 30),
+        }
+    )
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["name"] == "Ana Bcc: victim@example.com"
+    assert form.cleaned_data["note"] == "line one\nline two \tend"
+    assert without_control_characters("plain name") == "plain name"
