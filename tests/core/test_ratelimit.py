@@ -147,7 +147,7 @@ def test_control_characters_never_reach_a_stored_or_emailed_text():
 
     form = Contact(
         data={
-            "name": "Ana\r\nBcc: victim@example.com\x00",
+            "name": "Ana\r\nBcc: victim@example.com\x1b",
             "note": "line one\r\nline two\x07\tend",
             "started": stamp(time.time() - 30),
         }
