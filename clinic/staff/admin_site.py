@@ -6,7 +6,8 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from clinic.staff import two_factor
+from clinic.core import ratelimit
+from clinic.staff import lockout, two_factor
 
 
 class ClinicAdminSite(admin.AdminSite):
@@ -20,6 +21,12 @@ class ClinicAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         if two_factor.needs_second_factor(request.user):
             return redirect(self.second_factor_url(request.GET.get("next", "")))
+        if request.method == "POST":
+            # Many usernames tried from one address (password spraying): django-axes locks one
+            # username at one address; this caps every attempt from the address.
+            wait = ratelimit.acquire(ratelimit.STAFF_SIGN_IN, request)
+            if wait is not None:
+                return lockout.too_many_attempts(request, wait)
         return super().login(request, extra_context)
 
     def second_factor_url(self, next_url: str = "") -> str:

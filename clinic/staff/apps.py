@@ -11,6 +11,18 @@ class StaffConfig(AppConfig):
     label = "staff"
     verbose_name = _("Staff sign-in")
 
+    def ready(self):
+        from django.db.models.signals import post_delete
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from clinic.staff import two_factor
+
+        post_delete.connect(
+            two_factor.tell_of_removed_device,
+            sender=TOTPDevice,
+            dispatch_uid="staff_two_factor_reset",
+        )
+
 
 class ClinicAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with our site: password AND a second factor."""

@@ -20,8 +20,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model, logout
 from django.db import transaction
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -209,9 +207,9 @@ def _grouped(key: bytes) -> str:
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
-@receiver(post_delete, sender=TOTPDevice, dispatch_uid="staff_two_factor_reset")
-def _tell_of_removed_device(sender, instance: TOTPDevice, **kwargs) -> None:
+def tell_of_removed_device(sender, instance: TOTPDevice, **kwargs) -> None:
     """A confirmed authenticator was removed (a superuser, for a lost phone): tell its owner.
+    Connected to post_delete by StaffConfig.ready(), so it holds however the device goes.
     post_delete runs inside the deletion's transaction, so the email goes only if it commits."""
     if instance.confirmed:
         tasks.send_two_factor_reset.enqueue(instance.user_id, timezone.now().isoformat())

@@ -10,7 +10,7 @@ from clinic.booking import pipeline
 from clinic.booking.models import BookingStatus
 from clinic.booking.tokens import make_token
 from tests.booking.support import local
-from tests.factories import SECRET_ANSWER, SECRET_NOTE, make_booking, make_intake
+from tests.factories import SECRET_ANSWER, SECRET_NOTE, make_booking, make_intake, make_staff
 
 pytestmark = pytest.mark.django_db
 S = BookingStatus
@@ -22,9 +22,7 @@ OTHER = local(2026, 11, 5, 14, 30)
 
 @pytest.fixture
 def staff(db):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.create(username="tess", is_staff=True)
+    return make_staff("tess")
 
 
 def submitted(deep60, alex, level="SELF_CARE", **extra):

@@ -10,7 +10,7 @@ from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus
 from clinic.core.models import ClinicSettings
 from intake.models import Intake
 from tests.booking.support import local
-from tests.factories import make_booking, make_intake
+from tests.factories import make_booking, make_intake, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -80,9 +80,7 @@ CASES = [(name, status, status in ALLOWED[name]) for name in ALLOWED for status 
 
 @pytest.fixture
 def staff(db):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.create(username="tess", is_staff=True)
+    return make_staff("tess")
 
 
 def existing(status, deep60, alex):

@@ -11,7 +11,7 @@ from clinic.booking.tokens import manage_path
 from intake.models import Intake, IntakeAccess
 from tests.booking.support import in_days
 from tests.booking.test_pages import request_data
-from tests.factories import make_booking
+from tests.factories import make_booking, make_intake
 from tests.intake.answers import benign
 from tests.intake.helpers import CONTACT, fill_intake
 
@@ -41,10 +41,9 @@ def test_no_submitted_value_in_any_log_record(client, deep60, alex, caplog):
 
 @pytest.fixture
 def client_with_data(deep60, alex):
-    intake = Intake.objects.create(
-        answers={"chest_pain_now": "no"}, level="MEDICAL", fired=["M25_RECENT_FRACTURE"],
-        rules_version="t", catalogue_version="t", name="Ana Client", email="ana@example.com",
-        consent_name="Ana Client", consented_at="2026-11-01T10:00Z",
+    intake = make_intake(
+        "MEDICAL", answers={"chest_pain_now": "no"}, fired=["M25_RECENT_FRACTURE"], phone="",
+        consented_at="2026-11-01T10:00Z",
     )  # fmt: skip
     open_request = make_booking(
         BookingStatus.CONFIRMED, service=deep60, therapist=alex, start=in_days(5, 10), intake=intake

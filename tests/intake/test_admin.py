@@ -131,11 +131,8 @@ def test_query_counts_stay_bounded_with_200_intakes(
     therapist_client, django_assert_max_num_queries
 ):
     from intake.models import Intake
-    from intake.submission import submit
-    from tests.intake.answers import BENIGN
 
-    contact = {"name": "N", "email": "n@example.com", "language": "en", "signature": "N"}
-    first = submit(BENIGN, contact)
+    first = make_submitted_intake(name="N", email="n@example.com")
     Intake.objects.bulk_create(
         Intake(
             **{

@@ -191,10 +191,10 @@ def test_result_is_found_through_the_session_only(client, django_user_model):
 
 
 def test_result_links_only_published_articles(client):
-    from education.models import Article
+    from tests.factories import make_article
 
-    Article.objects.create(
-        title="Stretches", slug="at-home-stretches-for-upper-back-knots", status="draft"
+    make_article(
+        "Stretches", slug="at-home-stretches-for-upper-back-knots", published_days_ago=None
     )
     fill_intake(client)
     html = client.get("/intake/result/").content.decode()

@@ -172,3 +172,14 @@ def test_draft_previews_need_the_second_factor(client, staff):
     draft = publishing.save_article(Article(title="Draft", slug="draft-one", body="Text."))
     sign_in_with_password(client)
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_many_usernames_from_one_address_are_throttled(client, settings):
+    """Password spraying: each username below django-axes' lockout, but the address is capped."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "staff-sign-in": (None, 4, 900)}
+    for number in range(4):
+        response = client.post("/admin/login/", {"username": f"user{number}", "password": "guess"})
+        assert response.status_code == 200  # the ordinary "wrong password" form
+    response = client.post("/admin/login/", {"username": "user9", "password": "guess"})
+    assert response.status_code == 429 and int(response["Retry-After"]) > 0
+    assert "Too many sign-in attempts came from this connection" in response.content.decode()
