@@ -48,7 +48,8 @@ _numbers = itertools.count(1)
 
 
 def make_staff(username="staff", *, groups=(), password=STAFF_PASSWORD, **overrides):
-    """A staff user who can sign in with `password`, in the given staff groups."""
+    """A staff user who can sign in with `password` (None: no usable password, and no slow
+    hashing), in the given staff groups."""
     overrides.setdefault("email", f"{username}@clinic.example")
     overrides.setdefault("is_staff", True)
     user = get_user_model().objects.create_user(username, password=password, **overrides)

@@ -43,7 +43,7 @@ def in_thread(target, results, *args):
 def test_the_second_waits_for_the_first_and_is_refused(two_requests, alex):
     """The first holds its uncommitted booking while the second tries: the second blocks on
     the database, then gets the clear message once the first commits."""
-    staff = make_staff("tess", is_staff=False)
+    staff = make_staff("tess", password=None, is_staff=False)
     first, second = two_requests
     first_saved = threading.Event()
     results = []
@@ -81,7 +81,7 @@ def test_the_second_waits_for_the_first_and_is_refused(two_requests, alex):
 
 
 def test_many_at_once_exactly_one_succeeds(deep60, alex):
-    staff = make_staff("tess", is_staff=False)
+    staff = make_staff("tess", password=None, is_staff=False)
     requests = [
         make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START + dt.timedelta(minutes=m))
         for m in (0, 15, 30, 45)

@@ -22,7 +22,7 @@ OTHER = local(2026, 11, 5, 14, 30)
 
 @pytest.fixture
 def staff(db):
-    return make_staff("tess")
+    return make_staff("tess", password=None)
 
 
 def submitted(deep60, alex, level="SELF_CARE", **extra):

@@ -80,7 +80,7 @@ CASES = [(name, status, status in ALLOWED[name]) for name in ALLOWED for status 
 
 @pytest.fixture
 def staff(db):
-    return make_staff("tess")
+    return make_staff("tess", password=None)
 
 
 def existing(status, deep60, alex):
