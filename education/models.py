@@ -80,7 +80,15 @@ class Article(models.Model):
         Topic, verbose_name=_("topics"), related_name="articles", blank=True
     )
     author = models.CharField(_("author"), max_length=120)
-    medical_reviewer = models.CharField(_("medical reviewer"), max_length=120, blank=True)
+    medical_reviewer = models.CharField(
+        _("reviewer (role and licence)"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Who checked the article, by role and licence, e.g. “Clinical lead, licensed massage "
+            "therapist (LMT)”. Name a physician only if one reviewed it."
+        ),
+    )
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
