@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "clinic.core",
     "clinic.staff",
     "clinic.booking",
+    "clinic.backoffice",
+    "clinic.clients",
     "intake",
     "education",
 ]
@@ -284,6 +286,11 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_THROTTLE_MAX_SECONDS = 300
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP secret or its QR code
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
+# Notices to staff (reader questions, intakes to review, requests about to expire): "each" as
+# they happen, or "daily": one digest a day (clinic.backoffice.notices).
+STAFF_NOTICES = env("STAFF_NOTICES", "daily")
+if STAFF_NOTICES not in ("each", "daily"):
+    raise ImproperlyConfigured('STAFF_NOTICES must be "each" or "daily".')
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

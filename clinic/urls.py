@@ -27,6 +27,7 @@ urlpatterns = [
         f"{settings.ADMIN_URL}clinic/clinicsettings/<path:rest>",
         RedirectView.as_view(url=f"/{settings.ADMIN_URL}core/clinicsettings/%(rest)s"),
     ),
+    path(f"{settings.ADMIN_URL}today/", include("clinic.backoffice.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Value, When
 from django.http import HttpResponse, HttpResponseRedirect
@@ -44,6 +45,13 @@ class CautionsFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(cautions=[], cautions_unknown=[])
         return queryset
+
+
+class IntakeChangeList(ChangeList):
+    """The list never shows answers or the wording shown: it does not load them either."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer("answers", "shown_wording")
 
 
 @admin.register(Intake)
@@ -95,6 +103,9 @@ class IntakeAdmin(ClinicModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def get_changelist(self, request, **kwargs):
+        return IntakeChangeList
 
     def changelist_view(self, request, extra_context=None):
         """The list is a bulk read of health data: each list, search or filter shown is

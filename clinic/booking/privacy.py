@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Greatest
+from django.dispatch import Signal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,10 @@ OPEN = (
     BookingStatus.PROPOSED,
     BookingStatus.CONFIRMED,
 )
+# Sent with `booking_ids` when bookings lose their client's details (a deletion request or the
+# retention period), inside the same transaction.
+bookings_anonymised = Signal()
+
 ANONYMOUS_NAME = "(deleted on request)"
 RETENTION_NAME = "(removed after the retention period)"
 ANONYMOUS_NAMES = (ANONYMOUS_NAME, RETENTION_NAME)
@@ -91,7 +96,7 @@ def anonymise(requests: QuerySet[BookingRequest], *, name: str) -> int:
     moves (who, when, from what to what). The caller holds the transaction."""
     ids = list(requests.select_for_update().values_list("pk", flat=True))
     BookingEvent.objects.filter(request_id__in=ids).exclude(note="").update(note="")
-    return BookingRequest.objects.filter(pk__in=ids).update(
+    blanked = BookingRequest.objects.filter(pk__in=ids).update(
         client_name=Case(
             When(client_name__in=ANONYMOUS_NAMES, then=F("client_name")), default=Value(name)
         ),
@@ -100,6 +105,9 @@ def anonymise(requests: QuerySet[BookingRequest], *, name: str) -> int:
         note="",
         message_to_client="",
     )
+    # A bulk update sends no post_save: whatever keeps a copy of these details listens here.
+    bookings_anonymised.send(sender=BookingRequest, booking_ids=ids)
+    return blanked
 
 
 def carry_out(

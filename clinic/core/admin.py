@@ -24,8 +24,9 @@ from clinic.core.models import ClinicSettings
 
 security_log = logging.getLogger("django.security.DisallowedModelAdminLookup")
 
-# The changelist's own parameters besides its filters: search, ordering, pagination, "show all".
-LIST_PARAMETERS = ("q", "o", "p", "all")
+# The changelist's own parameters besides its filters: search, ordering, pagination, "show all"
+# and the filters' counts.
+LIST_PARAMETERS = ("q", "o", "p", "all", "_facets")
 
 
 def touches(path: str, hidden: frozenset[str]) -> bool:

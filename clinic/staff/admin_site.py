@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +33,21 @@ class ClinicAdminSite(admin.AdminSite):
         url = reverse(f"{self.name}:second_factor")
         return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
+    def index(self, request, extra_context=None):
+        """The back office opens on the signed-in person's working day (the page named
+        "backoffice_today"; staff sign-in knows it by URL name only). It is shown here rather
+        than redirected to, so that /admin/ stays the address to bookmark; every section of
+        the admin is at apps/ ("All sections")."""
+        match = resolve(reverse("backoffice_today"))
+        return match.func(request, *match.args, **match.kwargs)
+
+    def all_sections(self, request, extra_context=None):
+        """Django's own index: every app and model the user may open."""
+        return super().index(request, extra_context)
+
     def get_urls(self):
         return [
+            path("apps/", self.admin_view(self.all_sections), name="all_sections"),
             path("second-factor/", two_factor.second_factor, name="second_factor"),
             path("second-factor/backup-codes/", two_factor.backup_codes, name="backup_codes"),
             path("second-factor/sign-out/", two_factor.sign_out, name="second_factor_sign_out"),

@@ -115,3 +115,14 @@ def test_single_views_and_exports_are_still_recorded_as_before(therapist_client,
         ("viewed", intake.pk, {}),
         ("exported", intake.pk, {}),
     ]
+
+
+def test_the_list_does_not_load_the_answers(therapist_client, intakes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        therapist_client.get(INTAKES, {"_facets": "1"})
+    listing = [q["sql"] for q in queries if 'FROM "intake_intake"' in q["sql"]]
+    assert listing and not any('"intake_intake"."answers"' in sql for sql in listing)
+    assert IntakeAccess.objects.get(action="listed").query == {"_facets": "1"}
