@@ -120,3 +120,20 @@ def test_a_blanked_booking_saved_through_the_orm_is_let_go_at_once(deep60, alex)
     booking.email = ""
     booking.save()
     assert not ClientBooking.objects.filter(booking=booking).exists()
+
+
+def booking_page_and_note_link(deep60, alex, staff_client):
+    booking = session(deep60, alex, email="note@example.com")
+    html = staff_client.get(f"/admin/clinic/bookingrequest/{booking.pk}/change/").content.decode()
+    return html, f"/admin/clients/visitnote/add/?booking={booking.pk}"
+
+
+def test_the_booking_page_leads_a_therapist_to_its_visit_note(deep60, alex, therapist_client):
+    html, link = booking_page_and_note_link(deep60, alex, therapist_client)
+    assert link in html
+
+
+def test_the_front_desk_gets_no_way_to_visit_notes(deep60, alex, front_desk_client):
+    html, link = booking_page_and_note_link(deep60, alex, front_desk_client)
+    assert "Change booking request" in html or "View booking request" in html
+    assert link not in html
