@@ -1,11 +1,21 @@
-"""A therapist's review of an intake: one function per decision, each recorded."""
+"""A therapist's review of an intake: one function per decision, each recorded.
+
+Clearing and referring are told to whoever listens (`intake_cleared`, `intake_referred`, sent
+inside the decision's transaction with `intake` and `by`): booking moves every request waiting
+on the intake forward, or tells the client to see their doctor first. Intake never imports
+booking.
+"""
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intake.models import Intake, IntakeAccess
 from intake.triage import Level
+
+intake_cleared = Signal()
+intake_referred = Signal()
 
 
 class ReviewError(Exception):
@@ -29,9 +39,20 @@ def note_required_to_clear(intake: Intake) -> bool:
     return intake.level in (Level.MEDICAL, Level.EMERGENCY) or intake.emergency_screen_incomplete
 
 
-def _decide(intake: Intake, user, status: str, action: str, note: str, ip_address=None) -> Intake:
+def _decide(
+    intake: Intake, user, status: str, action: str, note: str, ip_address=None, *, told=None
+) -> Intake:
     with transaction.atomic():
         locked = Intake.objects.select_for_update().get(pk=intake.pk)
+        if status != Intake.ReviewStatus.REVIEWED and locked.review_status == status:
+            # Two therapists deciding at once: the first one's decision stands.
+            raise ReviewError(
+                _("%(who)s already made this decision at %(when)s; nothing was changed.")
+                % {
+                    "who": locked.reviewed_by or _("Someone"),
+                    "when": timezone.localtime(locked.reviewed_at).strftime("%H:%M"),
+                }
+            )
         locked.review_status = status
         locked.reviewed_by = user
         locked.reviewed_at = timezone.now()
@@ -39,6 +60,8 @@ def _decide(intake: Intake, user, status: str, action: str, note: str, ip_addres
             locked.review_note = note
         locked.save(update_fields=["review_status", "reviewed_by", "reviewed_at", "review_note"])
         record_access(locked, user, action, ip_address)
+        if told is not None:
+            told.send(sender=Intake, intake=locked, by=user)
     return locked
 
 
@@ -64,7 +87,13 @@ def clear_for_massage(intake: Intake, user, note: str = "", ip_address=None) -> 
             )
         )
     return _decide(
-        intake, user, Intake.ReviewStatus.CLEARED, IntakeAccess.Action.CLEARED, note, ip_address
+        intake,
+        user,
+        Intake.ReviewStatus.CLEARED,
+        IntakeAccess.Action.CLEARED,
+        note,
+        ip_address,
+        told=intake_cleared,
     )
 
 
@@ -76,4 +105,5 @@ def refer_to_doctor(intake: Intake, user, note: str = "", ip_address=None) -> In
         IntakeAccess.Action.REFERRED,
         note.strip(),
         ip_address,
+        told=intake_referred,
     )

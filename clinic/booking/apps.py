@@ -43,3 +43,15 @@ class BookingConfig(AppConfig):
             "view_bookingevent",
         ],
     }
+
+    def ready(self):
+        # Intake says when an intake is cleared or referred; it never imports booking.
+        from clinic.booking import pipeline
+        from intake import reviewing
+
+        reviewing.intake_cleared.connect(
+            pipeline.on_intake_cleared, dispatch_uid="booking_intake_cleared"
+        )
+        reviewing.intake_referred.connect(
+            pipeline.on_intake_referred, dispatch_uid="booking_intake_referred"
+        )

@@ -94,6 +94,16 @@ def expiry(booking: BookingRequest) -> EmailMessage:
     return _to_client("expiry", booking)
 
 
+def cleared(booking: BookingRequest) -> EmailMessage:
+    """The request no longer waits for a therapist's look: it moves on (no health detail)."""
+    return _to_client("cleared", booking)
+
+
+def referral(booking: BookingRequest) -> EmailMessage:
+    """Please see your doctor first; the request is kept for a while (no health detail)."""
+    return _to_client("referral", booking)
+
+
 def deletion_notice(deletion: DataDeletionRequest) -> EmailMessage:
     """Tell the clinic a client asked for their data to be deleted: the admin link only."""
     rules = ClinicSettings.load()

@@ -296,31 +296,56 @@ def slot_error(reason: availability.Unavailable, rules: ClinicSettings) -> Booki
 def clear(
     booking: BookingRequest, *, by, note: str = "", ip_address=None, now=None
 ) -> BookingRequest:
-    """A therapist has looked at the intake and massage may go ahead: the request joins the
-    others. Clears the intake too (a doctor-first result needs a note saying how). The note is
-    clinical: it is kept in the intake's review, which only therapists read, and never in the
-    booking history, which the front desk reads."""
-    now = _now(now)
+    """A therapist has looked at the intake and massage may go ahead. Clearing happens once, on
+    the intake (a doctor-first result needs a note saying how); that moves every request
+    waiting on it forward (`move_on_after_clearance`, called when intake says it is cleared).
+    The note is clinical: it is kept in the intake's review, which only therapists read, never
+    in the booking history, which the front desk reads."""
+    locked = BookingRequest.objects.select_related("intake").get(pk=booking.pk)
+    if locked.status not in ALLOWED_FROM["clear"]:
+        raise _wrong_state(locked, _("cleared"))
+    intake = locked.intake
+    if intake is not None and not intake.cleared_for_booking:
+        if intake.level == Level.EMERGENCY:
+            raise BookingError(_("An emergency result cannot be cleared for a booking."))
+        try:
+            clear_for_massage(intake, by, note, ip_address=ip_address)
+        except ReviewError as error:
+            raise BookingError(str(error), code="note") from error
+        locked.refresh_from_db()
+        return locked
+    return move_on_after_clearance(locked, by=by, now=now)
 
-    def change(locked: BookingRequest) -> None:
-        if locked.intake is not None and not locked.intake.cleared_for_booking:
-            if locked.intake.level == Level.EMERGENCY:
-                raise BookingError(_("An emergency result cannot be cleared for a booking."))
-            try:
-                clear_for_massage(locked.intake, by, note, ip_address=ip_address)
-            except ReviewError as error:
-                raise BookingError(str(error), code="note") from error
 
+def move_on_after_clearance(booking: BookingRequest, *, by, now=None) -> BookingRequest:
+    """The request no longer waits: it joins the others, and the client is told it moves on."""
     return _move(
         booking,
         allowed=ALLOWED_FROM["clear"],
         to=Status.REQUESTED,
         action=_("cleared"),
-        now=now,
+        now=_now(now),
         actor=by,
-        note=_("Cleared after the intake review (the reason is in the intake).") if note else "",
-        change=change,
+        note=_("Cleared after the intake review (the reason is in the intake)."),
+        emails=[_to_client(tasks.send_cleared)],
     )
+
+
+def waiting_on(intake) -> list[BookingRequest]:
+    return list(BookingRequest.objects.filter(intake=intake, status=Status.AWAITING_CLEARANCE))
+
+
+def on_intake_cleared(sender, intake, by, **kwargs) -> None:
+    """Intake was cleared (from its own page or a booking's): every request waiting moves."""
+    for waiting in waiting_on(intake):
+        move_on_after_clearance(waiting, by=by)
+
+
+def on_intake_referred(sender, intake, by, **kwargs) -> None:
+    """A therapist referred the client to a doctor: each waiting request stays, and its client
+    is asked to see their doctor first (no health detail in the email)."""
+    for waiting in waiting_on(intake):
+        tasks.send_referral.enqueue(waiting.pk)
 
 
 def confirm(

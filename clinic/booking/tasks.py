@@ -47,6 +47,18 @@ def send_cancellation(booking_id: int) -> None:
 
 
 @task
+def send_cleared(booking_id: int) -> None:
+    emails.cleared(_load(booking_id))
+
+
+@task
+def send_referral(booking_id: int) -> None:
+    booking = _load(booking_id)
+    if booking.status == BookingStatus.AWAITING_CLEARANCE:  # not if it moved on since
+        emails.referral(booking)
+
+
+@task
 def send_reminder(booking_id: int) -> None:
     booking = _load(booking_id)
     if booking.status == BookingStatus.CONFIRMED:  # not if cancelled since it was queued

@@ -325,3 +325,15 @@ def test_front_desk_never_sees_clinical_notes_or_the_clients_link(
 @pytest.mark.parametrize("query", ["date=0001-01-01", "date=9999-12-31&span=week", "therapist=%00"])
 def test_the_schedule_survives_odd_addresses(fast_passwords, tess, query):
     assert tess.get(f"/admin/clinic/bookingrequest/schedule/?{query}").status_code == 200
+
+
+def test_the_intake_review_links_its_booking_requests(deep60, alex, therapist_client):
+    intake = make_intake("MEDICAL")
+    booking = make_booking(
+        BookingStatus.AWAITING_CLEARANCE, service=deep60, therapist=alex,
+        start=timezone.now() + dt.timedelta(days=3), intake=intake,
+    )  # fmt: skip
+    html = therapist_client.get(f"/admin/intake/intake/{intake.pk}/change/").content.decode()
+    assert (
+        f'href="/admin/clinic/bookingrequest/{booking.pk}/change/">{booking.reference}</a>' in html
+    )

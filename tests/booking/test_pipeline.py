@@ -42,7 +42,7 @@ def run(name, request, staff, alex):
 
 # transition -> {from status: (to status, [(recipient, words in the subject)])}
 ALLOWED = {
-    "clear": {S.AWAITING_CLEARANCE: (S.REQUESTED, [])},
+    "clear": {S.AWAITING_CLEARANCE: (S.REQUESTED, [(CLIENT, "moves on")])},
     "confirm": {
         S.REQUESTED: (S.CONFIRMED, [(CLIENT, "confirmed")]),
         S.PROPOSED: (S.CONFIRMED, [(CLIENT, "confirmed")]),
@@ -272,6 +272,63 @@ def test_clear_of_an_already_cleared_intake_needs_no_note(deep60, alex, staff):
     pipeline.clear(request, by=staff, now=NOW)
     request.refresh_from_db()
     assert request.status == S.REQUESTED
+
+
+def test_one_clearance_on_the_intake_moves_every_request_waiting_on_it(deep60, alex, staff):
+    from intake import reviewing
+
+    intake = make_intake("MEDICAL")
+    first, second = (
+        make_booking(S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START + d,
+                     intake=intake, email=CLIENT)
+        for d in (dt.timedelta(0), dt.timedelta(days=1))
+    )  # fmt: skip
+    mail.outbox.clear()
+    reviewing.clear_for_massage(intake, staff, "Doctor's OK by phone")
+    for booking in (first, second):
+        booking.refresh_from_db()
+        assert booking.status == S.REQUESTED
+    moved_on = [m for m in mail.outbox if "moves on" in m.subject]
+    assert len(moved_on) == 2 and all(m.to == [CLIENT] for m in moved_on)
+    for message in moved_on:
+        assert "doctor" not in message.body.lower() and "MEDICAL" not in message.body
+    # Cleared once: a second therapist deciding the same intake is told, and nothing changes.
+    with pytest.raises(reviewing.ReviewError, match="already made this decision"):
+        reviewing.clear_for_massage(intake, staff, "Again")
+    assert BookingEvent.objects.filter(to_status=S.REQUESTED).count() == 2
+
+
+def test_clearing_from_one_booking_moves_the_others_too(deep60, alex, staff):
+    intake = make_intake("MEDICAL")
+    here, other = (
+        make_booking(S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START + d,
+                     intake=intake)
+        for d in (dt.timedelta(0), dt.timedelta(days=2))
+    )  # fmt: skip
+    pipeline.clear(here, by=staff, note="Doctor's letter seen", now=NOW)
+    assert {b.status for b in BookingRequest.objects.filter(pk__in=[here.pk, other.pk])} == {
+        S.REQUESTED
+    }
+    assert Intake.objects.get(pk=intake.pk).review_note == "Doctor's letter seen"
+
+
+def test_a_referral_asks_the_client_to_see_their_doctor_and_keeps_the_request(deep60, alex, staff):
+    from intake import reviewing
+
+    intake = make_intake("MEDICAL")
+    booking = make_booking(
+        S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START, intake=intake,
+        email=CLIENT,
+    )  # fmt: skip
+    mail.outbox.clear()
+    reviewing.refer_to_doctor(intake, staff, "Numb hands: see GP")
+    booking.refresh_from_db()
+    assert booking.status == S.AWAITING_CLEARANCE
+    [message] = mail.outbox
+    assert message.to == [CLIENT]
+    assert "please see your doctor first" in message.body
+    assert "We keep your request for 48 hours" in message.body
+    assert "Numb" not in message.body and "MEDICAL" not in message.body
 
 
 # --- submit ---------------------------------------------------------------------------------------
