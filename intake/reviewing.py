@@ -98,6 +98,13 @@ def clear_for_massage(intake: Intake, user, note: str = "", ip_address=None) -> 
 
 
 def refer_to_doctor(intake: Intake, user, note: str = "", ip_address=None) -> Intake:
+    if not note.strip():
+        raise ReviewError(
+            _(
+                "Write why you refer the client to a doctor. The client is only told to see "
+                "their doctor first; your note stays here."
+            )
+        )
     return _decide(
         intake,
         user,

@@ -124,7 +124,9 @@ class Transition:
     allowed: tuple[str, ...]
     done: str
     permission: str | None = None
-    danger: bool = False
+    # How the button looks, by risk: the main way forward, an ordinary step, or one that ends
+    # the client's request (red, and its page asks "are you sure").
+    kind: str = "neutral"
 
 
 def _time_initial(obj: BookingRequest) -> dict:
@@ -146,6 +148,7 @@ TRANSITIONS: dict[str, Transition] = {
         allowed=pipeline.ALLOWED_FROM["clear"],
         done=_("Cleared: the request now waits for a time to be confirmed."),
         permission="intake.change_intake",
+        kind="primary",
     ),
     "confirm": Transition(
         label=_("Confirm"),
@@ -155,6 +158,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         allowed=pipeline.ALLOWED_FROM["confirm"],
         done=_("Confirmed. The client gets an email with a calendar file."),
+        kind="primary",
     ),
     "propose": Transition(
         label=_("Propose another time"),
@@ -167,19 +171,21 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "decline": Transition(
         label=_("Decline"),
-        form=booking_forms.ReasonForm,
+        form=booking_forms.DeclineForm,
         run=lambda obj, user, data: pipeline.decline(obj, by=user, reason=data["reason"]),
         allowed=pipeline.ALLOWED_FROM["decline"],
         done=_("Declined. The client gets the reason by email."),
-        danger=True,
+        kind="danger",
     ),
     "cancel": Transition(
         label=_("Cancel the booking"),
-        form=booking_forms.OptionalReasonForm,
-        run=lambda obj, user, data: pipeline.cancel_by_clinic(obj, by=user, reason=data["reason"]),
+        form=booking_forms.CancelForm,
+        run=lambda obj, user, data: pipeline.cancel_by_clinic(
+            obj, by=user, reason=data["reason"], tell_client=data["tell_client"]
+        ),
         allowed=pipeline.ALLOWED_FROM["cancel_by_clinic"],
-        done=_("Cancelled. The client gets an email."),
-        danger=True,
+        done=_("Cancelled."),
+        kind="danger",
     ),
     "complete": Transition(
         label=_("Mark completed"),
@@ -194,7 +200,7 @@ TRANSITIONS: dict[str, Transition] = {
         run=lambda obj, user, data: pipeline.no_show(obj, by=user, note=data["note"]),
         allowed=pipeline.ALLOWED_FROM["no_show"],
         done=_("Marked as a no-show."),
-        danger=True,
+        kind="danger",
     ),
 }
 TIME_FORMS = (booking_forms.ConfirmForm, booking_forms.ProposeForm)
@@ -364,7 +370,7 @@ class BookingRequestAdmin(ClinicModelAdmin):
                 {
                     "url": reverse("admin:clinic_bookingrequest_transition", args=[obj.pk, name]),
                     "label": transition.label,
-                    "danger": transition.danger,
+                    "kind": transition.kind,
                 }
                 for name, transition in self.available_transitions(request, obj)
             ]

@@ -175,8 +175,23 @@ class ReasonForm(forms.Form):
     )
 
 
-class OptionalReasonForm(ReasonForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = False
-        self.fields["reason"].label = _("Reason, for the client (optional)")
+class SureForm(forms.Form):
+    """A decision that ends a client's request asks to be confirmed on purpose."""
+
+    sure = forms.BooleanField(
+        label=_("Yes, I am sure"),
+        error_messages={"required": _("Tick “Yes, I am sure” to go ahead, or go back.")},
+    )
+
+
+class DeclineForm(ReasonForm, SureForm):
+    pass
+
+
+class CancelForm(ReasonForm, SureForm):
+    tell_client = forms.BooleanField(
+        label=_("Email the client that it is cancelled, with the reason"),
+        required=False,
+        initial=True,
+        help_text=_("Untick only if you have already told them, for example on the phone."),
+    )

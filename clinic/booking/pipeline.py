@@ -524,8 +524,11 @@ def cancel_by_client(booking: BookingRequest, *, now=None) -> BookingRequest:
     )
 
 
-def cancel_by_clinic(booking: BookingRequest, *, by, reason: str = "", now=None) -> BookingRequest:
-    """The clinic cancels, at any time; the reason (if any) goes to the client."""
+def cancel_by_clinic(
+    booking: BookingRequest, *, by, reason: str = "", tell_client: bool = True, now=None
+) -> BookingRequest:
+    """The clinic cancels, at any time; the reason goes to the client, unless the therapist has
+    already told them another way (`tell_client=False`)."""
     now = _now(now)
     reason = reason.strip()
 
@@ -541,7 +544,7 @@ def cancel_by_clinic(booking: BookingRequest, *, by, reason: str = "", now=None)
         actor=by,
         note=reason,
         change=change,
-        emails=[_to_client(tasks.send_cancellation)],
+        emails=[_to_client(tasks.send_cancellation)] if tell_client else [],
     )
 
 

@@ -176,8 +176,13 @@ def test_confirm_for_any_therapist_suggests_one_who_is_free(tess, deep60, alex, 
     [
         ("clear", S.AWAITING_CLEARANCE, {"note": "Doctor's letter"}, S.REQUESTED),
         ("propose", S.REQUESTED, {"start_1": "15:00", "message": "Morning is full"}, S.PROPOSED),
-        ("decline", S.REQUESTED, {"reason": "Closed that week"}, S.DECLINED),
-        ("cancel", S.CONFIRMED, {"reason": ""}, S.CANCELLED),
+        ("decline", S.REQUESTED, {"reason": "Closed that week", "sure": "on"}, S.DECLINED),
+        (
+            "cancel",
+            S.CONFIRMED,
+            {"reason": "Therapist ill", "sure": "on", "tell_client": "on"},
+            S.CANCELLED,
+        ),
     ],
 )
 def test_each_button_calls_its_transition(tess, deep60, alex, name, status, data, to_status):
@@ -208,11 +213,39 @@ def test_a_wrong_transition_is_a_message_and_changes_nothing(tess, deep60, alex)
     request_obj = make_booking(S.DECLINED, service=deep60, therapist=alex, start=START)
     html = tess.get(action_url(request_obj, "decline")).content.decode()
     assert "does not apply" in html
-    response = tess.post(action_url(request_obj, "decline"), {"reason": "again"}, follow=True)
+    response = tess.post(
+        action_url(request_obj, "decline"), {"reason": "again", "sure": "on"}, follow=True
+    )
     assert "so it cannot be declined" in response.content.decode()
     request_obj.refresh_from_db()
     assert request_obj.status == S.DECLINED
     assert not request_obj.events.exists()
+
+
+def test_cancelling_a_confirmed_booking_asks_to_be_sure_and_whether_to_tell_the_client(
+    tess, deep60, alex
+):
+    from django.core import mail
+
+    booking = make_booking(S.CONFIRMED, service=deep60, therapist=alex, start=START)
+    page = tess.get(action_url(booking, "cancel")).content.decode()
+    assert "Yes, I am sure" in page and "Email the client that it is cancelled" in page
+    refused = tess.post(action_url(booking, "cancel"), {"reason": "Therapist ill"})
+    assert "Tick “Yes, I am sure” to go ahead" in refused.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == S.CONFIRMED
+    mail.outbox.clear()
+    tess.post(action_url(booking, "cancel"), {"reason": "Told on the phone", "sure": "on"})
+    booking.refresh_from_db()
+    assert booking.status == S.CANCELLED and mail.outbox == []  # already told on the phone
+
+
+def test_the_way_forward_and_the_endings_look_different(tess, deep60, alex):
+    booking = make_booking(S.REQUESTED, service=deep60, therapist=alex, start=START)
+    html = tess.get(change_url(booking)).content.decode()
+    assert re.search(r'class="button primary"[^>]*>.*?Confirm</a>', html, re.S)
+    assert re.search(r'class="button danger"[^>]*>.*?Decline</a>', html, re.S)
+    assert re.search(r'class="button neutral"[^>]*>Propose another time</a>', html)
 
 
 def test_missing_reason_keeps_the_form(tess, deep60, alex):

@@ -102,6 +102,21 @@ def test_refer_and_mark_reviewed(therapist_client):
     assert (intake.review_status, intake.review_note) == ("referred", "GP first")
 
 
+def test_referring_asks_for_a_reason_and_the_decisions_come_before_the_answers(
+    therapist_client,
+):
+    intake = make_submitted_intake()
+    html = therapist_client.post(
+        change_url(intake), {"decision": "referred", "note": " "}
+    ).content.decode()
+    assert "Write why you refer the client to a doctor." in html
+    intake.refresh_from_db()
+    assert intake.review_status == "new"
+    # The three decisions sit near the top, above what the client was told and the answers.
+    assert html.index('value="cleared"') < html.index("What the client was told")
+    assert html.index('value="referred"') < html.index("<h2>Answers</h2>")
+
+
 def test_answers_cannot_be_changed_after_submission():
     intake = make_submitted_intake()
     intake.answers["chest_pain_now"] = "yes"
