@@ -79,7 +79,7 @@ def test_stale_requests_expire_once(deep60, alex):
 
 @pytest.mark.django_db
 def test_loop_option_repeats(monkeypatch, deep60, alex):
-    from clinic.booking.management.commands import run_periodic
+    from clinic.backoffice.management.commands import run_periodic
 
     runs = []
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from clinic.booking import pipeline, privacy
-from clinic.booking.management.commands import run_periodic
+from clinic.backoffice.management.commands import run_periodic
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus
 from tests.factories import make_booking
 

@@ -163,7 +163,7 @@ def test_purging_twice_changes_nothing_more(deep60, alex):
 
 
 def test_the_periodic_run_lets_go_of_waiting_bookings(deep60, alex, settings):
-    from clinic.booking.management.commands import run_periodic
+    from clinic.backoffice.management.commands import run_periodic
 
     settings.INTAKE_RETENTION_YEARS = 0  # everything submitted before now is past its period
     _intake, booking = _waiting_on_old_intake(deep60, alex)

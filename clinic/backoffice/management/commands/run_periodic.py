@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from clinic.backoffice import notices
 from clinic.booking import pipeline, privacy
 from intake import retention
 
@@ -27,6 +28,7 @@ JOBS = {
     "Intakes purged": lambda: retention.purge_expired_intakes(release=privacy.release_intake),
     "Unfinished forms dropped": lambda: retention.purge_abandoned_forms(),
     "Booking requests anonymised": lambda: privacy.anonymise_expired_bookings(),
+    "Staff digests sent": lambda: notices.send_daily_digest(),
     "": prune_finished_tasks,
 }
 
@@ -49,8 +51,8 @@ class Command(BaseCommand):
     help = (
         "Periodic work: queue reminders for sessions in the next 24 hours, expire requests "
         "nobody answered in time, purge intakes past the retention period and unfinished intake "
-        "forms, blank client details on booking requests past theirs, and drop finished task "
-        "results after a day. Idempotent and safe to run from several places at once; a failing "
+        "forms, blank client details on booking requests past theirs, send the staff's daily "
+        "digest, and drop finished task results after a day. Idempotent and safe to run from several places at once; a failing "
         "job is logged and the others go on; --loop SECONDS repeats it (compose's scheduler "
         "service)."
     )
