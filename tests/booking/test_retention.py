@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from clinic.booking import pipeline, privacy
 from clinic.backoffice.management.commands import run_periodic
+from clinic.booking import pipeline, privacy
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus
 from tests.factories import make_booking
 

@@ -52,9 +52,9 @@ class Command(BaseCommand):
         "Periodic work: queue reminders for sessions in the next 24 hours, expire requests "
         "nobody answered in time, purge intakes past the retention period and unfinished intake "
         "forms, blank client details on booking requests past theirs, send the staff's daily "
-        "digest, and drop finished task results after a day. Idempotent and safe to run from several places at once; a failing "
-        "job is logged and the others go on; --loop SECONDS repeats it (compose's scheduler "
-        "service)."
+        "digest, and drop finished task results after a day. Idempotent and safe to run from "
+        "several places at once; a failing job is logged and the others go on; --loop SECONDS "
+        "repeats it (compose's scheduler service)."
     )
 
     def add_arguments(self, parser):
