@@ -27,6 +27,21 @@ class Finding:
     condition: str
     questions: list[str]
 
+    @property
+    def title(self) -> str:
+        """A plain title a therapist reads first, from the rule's id: "E08_FAINTED_24H" ->
+        "Fainted 24h" (the id stays beside it, smaller)."""
+        return plain_title(self.id)
+
+
+ACRONYMS = {"BP", "PMR", "GCA", "DVT", "ER", "TIA"}
+
+
+def plain_title(finding_id: str) -> str:
+    words = finding_id.split("_")[1:] or [finding_id]
+    text = " ".join(word if word in ACRONYMS else word.lower() for word in words)
+    return text[:1].upper() + text[1:]
+
 
 def answer_text(question: Question, value) -> str:
     if value is None:

@@ -165,3 +165,22 @@ def test_query_counts_stay_bounded_with_200_intakes(
         therapist_client.get(change_url(first))
     with django_assert_max_num_queries(12):
         assert therapist_client.get(change_url(first)).status_code == 200
+
+
+def test_the_review_never_says_self_care_beside_a_doctor_first_badge(therapist_client):
+    from tests.factories import make_intake
+
+    intake = make_intake(
+        "MEDICAL",
+        flags=["EMERGENCY_SCREEN_INCOMPLETE"],
+        fired=[],
+        fired_unknown=["E01_CHEST_PAIN_NOW"],
+    )
+    html = therapist_client.get(change_url(intake)).content.decode()
+    assert "See a doctor first" in html
+    assert "None: self-care level" not in html
+    assert "rules that may apply because answers are missing" in html
+    # Rules read as plain titles first, the id beside them.
+    assert (
+        '<strong>Chest pain now</strong> <small class="rule-id">E01_CHEST_PAIN_NOW</small>' in html
+    )
