@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "clinic.core",
     "clinic.staff",
@@ -285,6 +286,16 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_THROTTLE_MAX_SECONDS = 300
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP secret or its QR code
+# Passkeys (WebAuthn, django-otp-webauthn) as a second factor beside the authenticator app, never
+# instead of the password. They are bound to SITE_URL's host; browsers refuse an IP address
+# there, so a local SITE_URL of 127.0.0.1 makes them work at http://localhost:<port> instead.
+_site = urlsplit(SITE_URL)
+_passkey_host = "localhost" if _site.hostname in {"127.0.0.1", "::1"} else _site.hostname or ""
+_passkey_port = f":{_site.port}" if _site.port else ""
+OTP_WEBAUTHN_RP_ID = _passkey_host
+OTP_WEBAUTHN_RP_NAME = env("OTP_WEBAUTHN_RP_NAME", "Unknot back office")
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [f"{_site.scheme}://{_passkey_host}{_passkey_port}"]
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 STAFF_IDLE_MINUTES = env_int("STAFF_IDLE_MINUTES", 30)
 # Notices to staff (reader questions, intakes to review, requests about to expire): "each" as
 # they happen, or "daily": one digest a day (clinic.backoffice.notices).

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from clinic import views
+from clinic.staff import passkeys
 from education.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -28,6 +29,11 @@ urlpatterns = [
         RedirectView.as_view(url=f"/{settings.ADMIN_URL}core/clinicsettings/%(rest)s"),
     ),
     path(f"{settings.ADMIN_URL}today/", include("clinic.backoffice.urls")),
+    # The passkey ceremonies (django-otp-webauthn's JSON endpoints, our staff-only checks).
+    path(
+        f"{settings.ADMIN_URL}second-factor/passkey/",
+        include((passkeys.urlpatterns, passkeys.URL_NAMESPACE)),
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

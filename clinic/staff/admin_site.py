@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core import ratelimit
-from clinic.staff import lockout, two_factor
+from clinic.staff import lockout, passkeys, two_factor
 
 
 class ClinicAdminSite(admin.AdminSite):
@@ -51,5 +51,6 @@ class ClinicAdminSite(admin.AdminSite):
             path("second-factor/", two_factor.second_factor, name="second_factor"),
             path("second-factor/backup-codes/", two_factor.backup_codes, name="backup_codes"),
             path("second-factor/sign-out/", two_factor.sign_out, name="second_factor_sign_out"),
+            path("second-factor/passkeys/", passkeys.manage, name="passkeys"),
             *super().get_urls(),
         ]

@@ -12,15 +12,26 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff sign-in")
 
     def ready(self):
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_save
         from django_otp.plugins.otp_totp.models import TOTPDevice
+        from django_otp_webauthn.models import WebAuthnCredential
 
-        from clinic.staff import two_factor
+        from clinic.staff import passkeys, two_factor
 
         post_delete.connect(
             two_factor.tell_of_removed_device,
             sender=TOTPDevice,
             dispatch_uid="staff_two_factor_reset",
+        )
+        post_save.connect(
+            passkeys.tell_of_added_passkey,
+            sender=WebAuthnCredential,
+            dispatch_uid="staff_passkey_added",
+        )
+        post_delete.connect(
+            passkeys.tell_of_removed_passkey,
+            sender=WebAuthnCredential,
+            dispatch_uid="staff_passkey_removed",
         )
 
 

@@ -1,5 +1,6 @@
 """Background tasks (django.tasks): the staff sign-in emails. The arguments are a user id and a
-time only; two_factor.py enqueues them inside the transaction of the change they report."""
+time only; two_factor.py and passkeys.py enqueue them inside the transaction of the change they
+report."""
 
 import datetime as dt
 
@@ -23,3 +24,15 @@ def send_two_factor_enrolled(user_id: int, when: str) -> None:
 def send_two_factor_reset(user_id: int, when: str) -> None:
     if user := _user(user_id):
         emails.two_factor_reset(user, dt.datetime.fromisoformat(when))
+
+
+@task
+def send_passkey_added(user_id: int, when: str) -> None:
+    if user := _user(user_id):
+        emails.passkey_added(user, dt.datetime.fromisoformat(when))
+
+
+@task
+def send_passkey_removed(user_id: int, when: str) -> None:
+    if user := _user(user_id):
+        emails.passkey_removed(user, dt.datetime.fromisoformat(when))

@@ -37,7 +37,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from clinic.staff import tasks
+from clinic.staff import passkeys, tasks
 
 BACKUP_CODE_COUNT = 10
 BACKUP_CODES_SESSION_KEY = "two_factor_new_backup_codes"
@@ -139,6 +139,7 @@ def second_factor(request):
         "qr_svg": _qr_svg(pending.config_url) if pending else "",
         "secret": _grouped(pending.bin_key) if pending else "",
         "next": _next_url(request),
+        "passkey": not enrolling and passkeys.has_passkey(user),
     }
     template = "admin/two_factor/second_factor.html"
     response = TemplateResponse(request, template, context, status=429 if wait else 200)
