@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -10,6 +12,16 @@ from intake.triage import EMERGENCY_SCREEN_INCOMPLETE, LEVEL_RANK, Level
 def id_list(verbose_name):
     return ArrayField(models.CharField(max_length=64), default=list, blank=True,
                       verbose_name=verbose_name)  # fmt: skip
+
+
+# Spec section 3, rule 6: the check-first questions are asked again at every visit, and an
+# intake older than this is re-run before a session.
+RECHECK_AFTER = timedelta(days=7)
+
+
+def recheck_needed(checked_at: datetime | None, session_start: datetime) -> bool:
+    """Whether a session needs the pre-visit check (again) before it starts."""
+    return checked_at is None or session_start - checked_at > RECHECK_AFTER
 
 
 def severity():

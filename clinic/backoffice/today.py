@@ -22,7 +22,7 @@ from clinic.booking.models import (
 )
 from clinic.core.models import ClinicSettings
 from education.models import ReaderQuestion
-from intake.models import Intake, severity
+from intake.models import Intake, recheck_needed, severity
 from intake.triage import Level
 
 # Each list shows this many rows at most, with the total and a link to all of them.
@@ -94,7 +94,7 @@ def sessions(days: list[dt.date], rules: ClinicSettings, therapist: Therapist | 
             start__lt=local_midnight(days[-1] + dt.timedelta(days=1), rules.zone),
         )
         .select_related("service", "therapist")
-        .annotate(intake_level=F("intake__level"))
+        .annotate(intake_level=F("intake__level"), checked_at=F("intake__created_at"))
         .order_by("start", "therapist__display_name")
     )
     if therapist is not None:
@@ -105,6 +105,7 @@ def sessions(days: list[dt.date], rules: ClinicSettings, therapist: Therapist | 
         booking.local_end = timezone.localtime(booking.end, rules.zone)
         booking.admin_url = reverse("admin:clinic_bookingrequest_change", args=[booking.pk])
         booking.level_label = level_label(booking.intake_level) if booking.intake_level else ""
+        booking.recheck_needed = recheck_needed(booking.checked_at, booking.start)
         by_day[booking.local_start.date()].append(booking)
     return [Day(day, by_day[day]) for day in days]
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from clinic.booking.models import BookingStatus, DataDeletionRequest
 from clinic.core.models import ClinicSettings
+from intake.models import recheck_needed
 from tests.backoffice.helpers import at, profile_for, today
 from tests.factories import (
     SECRET_ANSWER,
@@ -155,3 +156,25 @@ def test_every_section_of_the_admin_stays_reachable(therapist_client, day):
 def test_signed_out_people_are_sent_to_sign_in(client):
     response = client.get(reverse("backoffice_today"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_each_session_says_whether_the_check_must_be_taken_again(
+    therapist, alex, deep60, therapist_client, monkeypatch
+):
+    """Spec section 3, rule 6: an intake older than 7 days is re-run before a session."""
+    tess = profile_for(therapist)
+    fresh = make_intake("SELF_CARE")
+    nine_days_ago = timezone.now() - dt.timedelta(days=9)
+    with monkeypatch.context() as past:
+        past.setattr(timezone, "now", lambda: nine_days_ago)
+        old = make_intake("SELF_CARE")
+    for hour, name, intake in ((9, "Fresh Check", fresh), (11, "Old Check", old)):
+        make_booking(
+            BookingStatus.CONFIRMED, service=deep60, therapist=tess, start=at(today(), hour),
+            client_name=name, intake=intake,
+        )  # fmt: skip
+    html = therapist_client.get(reverse("backoffice_today")).content.decode()
+    rows = {name: html.split(name)[1].split("</tr>")[0] for name in ("Fresh Check", "Old Check")}
+    assert "Up to date" in rows["Fresh Check"]
+    assert "Re-check needed" in rows["Old Check"]
+    assert recheck_needed(None, timezone.now())  # no check at all: ask it at the door
