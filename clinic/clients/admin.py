@@ -130,6 +130,7 @@ class ClientAdmin(HealthRecordAdmin):
                 for booking in record.bookings
             ],
             "can_export": request.user.has_perm("intake.export_intake"),
+            "record": record,
         }
         return TemplateResponse(request, "admin/clients/client/history.html", context)
 

@@ -256,10 +256,21 @@ class History:
     client: Client
     intakes: list = field(default_factory=list)
     bookings: list = field(default_factory=list)
+    intake_count: int = 0
+    booking_count: int = 0
+
+    @property
+    def shortened(self) -> bool:
+        return self.intake_count > len(self.intakes) or self.booking_count > len(self.bookings)
 
 
-def history(client: Client) -> History:
-    """The client's history in a fixed number of queries, whatever its size."""
+# The history page shows this many of the latest intakes and requests; the export has all.
+HISTORY_SHOWN = 50
+
+
+def history(client: Client, *, latest: int | None = HISTORY_SHOWN) -> History:
+    """The client's history in a fixed number of queries, whatever its size: the `latest`
+    intakes and requests (all of them with `latest=None`), and how many there are."""
     intakes = (
         Intake.objects.filter(client_link__client=client)
         .select_related("reviewed_by")
@@ -285,13 +296,22 @@ def history(client: Client) -> History:
         .defer("note", "message_to_client")
         .order_by("-requested_start")
     )
-    return History(client=client, intakes=list(intakes), bookings=list(bookings))
+    if latest is None:
+        intakes, bookings = list(intakes), list(bookings)
+        return History(client, intakes, bookings, len(intakes), len(bookings))
+    return History(
+        client,
+        list(intakes[:latest]),
+        list(bookings[:latest]),
+        intakes.count(),
+        bookings.count(),
+    )
 
 
 def as_text(client: Client) -> str:
     """The client's record as plain text, for an export (the intakes' own answers are
     exported from each intake)."""
-    record = history(client)
+    record = history(client, latest=None)
     notes = {
         note.booking_id: note
         for note in VisitNote.objects.filter(client=client).prefetch_related("addenda")

@@ -14,6 +14,9 @@ class ClinicAdminSite(admin.AdminSite):
     site_header = _("Unknot back office")
     site_title = _("Unknot back office")
     index_title = _("Clinic administration")
+    # No sidebar: on a therapist's tablet (1024 px) every list and the week calendar get the
+    # whole width. The Today page, the breadcrumbs and "All sections" lead everywhere.
+    enable_nav_sidebar = False
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_verified()
