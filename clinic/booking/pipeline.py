@@ -467,15 +467,21 @@ def decline_proposal(booking: BookingRequest, *, now=None) -> BookingRequest:
     )
 
 
+def _message_to_client(reason: str) -> Callable[[BookingRequest], None]:
+    """The change that keeps the clinic's reason for the client (shown on their page)."""
+
+    def change(locked: BookingRequest) -> None:
+        locked.message_to_client = reason
+
+    return change
+
+
 def decline(booking: BookingRequest, *, by, reason: str, now=None) -> BookingRequest:
     """The clinic cannot take the request; the reason goes to the client."""
     now = _now(now)
     reason = reason.strip()
     if not reason:
         raise BookingError(_("Write the reason the client will read."), code="reason")
-
-    def change(locked: BookingRequest) -> None:
-        locked.message_to_client = reason
 
     return _move(
         booking,
@@ -485,7 +491,7 @@ def decline(booking: BookingRequest, *, by, reason: str, now=None) -> BookingReq
         now=now,
         actor=by,
         note=reason,
-        change=change,
+        change=_message_to_client(reason),
         emails=[_to_client(tasks.send_decline)],
     )
 
@@ -532,9 +538,6 @@ def cancel_by_clinic(
     now = _now(now)
     reason = reason.strip()
 
-    def change(locked: BookingRequest) -> None:
-        locked.message_to_client = reason
-
     return _move(
         booking,
         allowed=ALLOWED_FROM["cancel_by_clinic"],
@@ -543,7 +546,7 @@ def cancel_by_clinic(
         now=now,
         actor=by,
         note=reason,
-        change=change,
+        change=_message_to_client(reason),
         emails=[_to_client(tasks.send_cancellation)] if tell_client else [],
     )
 

@@ -58,7 +58,7 @@ def test_medical_leads_with_the_doctor_and_booking_waits(client):
     assert html.index("your own doctor") < html.index("Send a request that waits")
 
 
-def test_medical_links_no_exercise_article(client, settings):
+def test_medical_links_no_exercise_article(client):
     from intake import articles
 
     fill_intake(client, benign(fever="feels_feverish"))
