@@ -70,9 +70,9 @@ class ContactFields(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     phone = PhoneField(
-        label=_("Phone"),
-        help_text=_("In case we need to call you about your request."),
-        error_messages={"required": _("Enter a phone number.")},
+        label=_("Phone (optional)"),
+        required=False,
+        help_text=_("So a therapist can call you if a time has to change."),
     )
     note = forms.CharField(
         label=_("Anything we should know? (optional)"),

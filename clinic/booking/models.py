@@ -256,7 +256,7 @@ class BookingRequest(models.Model):
     )
     client_name = models.CharField(_("name"), max_length=120)
     email = models.EmailField(_("email"))
-    phone = models.CharField(_("phone"), max_length=40)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
     note = models.TextField(
         _("client's note"), blank=True, max_length=2000, help_text=_("Never sent in emails.")
     )

@@ -41,6 +41,36 @@ class ClinicSettings(models.Model):
         default="Monday to Friday 9:00-18:00\nSaturday 9:00-13:00",
         help_text=_("Shown in the footer as written, one line per row."),
     )
+    map_link = models.URLField(
+        _("map link"),
+        blank=True,
+        help_text=_(
+            "A link that opens the address in a maps app, e.g. from OpenStreetMap or Google "
+            "Maps. Left empty, the site links to an OpenStreetMap search for the address."
+        ),
+    )
+    parking = models.TextField(
+        _("parking and getting here"),
+        blank=True,
+        default="Free parking behind the building; the entrance is on the left.\n"
+        "Bus stop Main Street & 3rd is a two-minute walk.",
+    )
+    what_to_bring = models.TextField(
+        _("what to bring"),
+        blank=True,
+        default="Loose, comfortable clothes and a list of any medicines you take.\n"
+        "If a doctor has written anything about your back or neck, bring that too.",
+    )
+    cancellation_policy = models.TextField(
+        _("cancellation and no-show policy"),
+        default="Plans change: cancel or move your appointment online or by phone, free of "
+        "charge, until the cutoff below. If you cancel later than that or do not come, we may "
+        "charge half the price of the session, because the time was kept for you.",
+        help_text=_(
+            "Shown on the home page and before a client sends a booking request. The cutoff "
+            "in hours is set under the booking rules and shown beside this text."
+        ),
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,

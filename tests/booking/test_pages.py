@@ -227,7 +227,7 @@ def test_invalid_email_and_phone(client, ready):
     assert response.status_code == 200
     assert 'class="error-summary"' in html
     assert 'href="#id_email">Email: Enter an email address like name@example.com.' in html
-    assert 'href="#id_phone">Phone: Enter a phone number we can call' in html
+    assert 'href="#id_phone">Phone (optional): Enter a phone number we can call' in html
     assert 'id="id_email_error"' in html and 'aria-invalid="true"' in html
     # Everything typed is still there, including the chosen time.
     assert 'value="ana@"' in html and 'value="call me"' in html

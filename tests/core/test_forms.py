@@ -159,9 +159,10 @@ def test_a_callable_number_is_accepted_by_both_forms(phone):
     assert "phone" not in intake_form(phone=phone).errors
 
 
-def test_same_length_limit_and_each_form_keeps_whether_a_phone_is_required():
+def test_phone_is_optional_in_both_forms_with_the_same_label_and_length():
     booking, intake = booking_form(), intake_form()
     assert booking.fields["phone"].max_length == intake.fields["phone"].max_length
     assert booking.fields["phone"].max_length == PHONE_MAX_LENGTH
-    assert booking.errors["phone"] == ["Enter a phone number."]
+    assert booking.fields["phone"].label == intake.fields["phone"].label == "Phone (optional)"
+    assert "phone" not in booking.errors
     assert "phone" not in intake.errors
