@@ -76,6 +76,23 @@ class Intake(models.Model):
     consented_at = models.DateTimeField(_("consent given at"))
     created_at = models.DateTimeField(_("submitted"), auto_now_add=True)
 
+    # A re-check (spec section 3, rule 6) is an intake of its own: the earlier answers with the
+    # re-asked ones replaced (intake/recheck.py), pointing at the intake it refreshes.
+    refreshes = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rechecks",
+        verbose_name=_("re-check of"),
+    )
+    changes_reported = ArrayField(
+        models.CharField(max_length=16),
+        default=list,
+        blank=True,
+        verbose_name=_("changes reported at the re-check"),
+    )
+
     review_status = models.CharField(
         _("review"), max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NEW
     )

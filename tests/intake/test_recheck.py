@@ -2,6 +2,7 @@
 
 import pytest
 
+from clinic.core.models import ClinicSettings
 from intake.recheck import (
     CHANGES,
     CHECK_FIRST_KEYS,
@@ -10,7 +11,9 @@ from intake.recheck import (
     needs_new_clearance,
     recheck,
 )
+from intake.submission import submit_recheck
 from intake.triage import RULES_BY_ID, Level, assess
+from tests.factories import make_submitted_intake
 from tests.intake.answers import benign
 from tests.intake.test_triage import RULE_CASES
 
@@ -138,3 +141,34 @@ def test_the_same_medical_reason_again_does_not():
     outcome = recheck(original, before.level, benign(recent_fracture="yes"), ["injury"])
     assert outcome.level == Level.MEDICAL
     assert not needs_new_clearance(outcome, before.fired)
+
+
+# --- stored as an intake of its own ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_recheck_is_stored_as_a_new_intake_that_refreshes_the_old_one(mailoutbox):
+    original = make_submitted_intake(name="Lena Park", email="lena@example.com")
+    mailoutbox.clear()
+    fresh = benign(blood_thinner="yes", coughing_blood="yes")
+    recheck_intake = submit_recheck(original, fresh, ["medicines"], signature="Lena Park")
+    assert recheck_intake.pk != original.pk
+    assert recheck_intake.refreshes == original
+    assert recheck_intake.changes_reported == ["medicines"]
+    assert recheck_intake.level == "MEDICAL"
+    assert "M03_COUGHED_BLOOD" in recheck_intake.fired
+    assert recheck_intake.answers["blood_thinner"] == "yes"
+    assert recheck_intake.answers["age_years"] == original.answers["age_years"]
+    assert (recheck_intake.name, recheck_intake.email) == ("Lena Park", "lena@example.com")
+    # The clinic hears of a result that needs a doctor; the client gets no second receipt.
+    assert [m.to for m in mailoutbox] == [[ClinicSettings.load().email]]
+    original.refresh_from_db()
+    assert list(original.rechecks.all()) == [recheck_intake]
+
+
+@pytest.mark.django_db
+def test_a_recheck_ignores_changes_it_does_not_know():
+    original = make_submitted_intake()
+    recheck_intake = submit_recheck(original, benign(), ["symptoms", "<script>"], signature="L")
+    assert recheck_intake.changes_reported == ["symptoms"]
+    assert recheck_intake.level == "SELF_CARE"
