@@ -129,11 +129,15 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-bench: install assets db
-	LOG_LEVEL=WARNING $(PY) bench/booking_availability.py
-	@echo ""
-	@echo "Page weight and speed of the article pages: start 'make serve' in another terminal, then"
-	@echo "  $(PY) bench/education_pages.py http://127.0.0.1:8000"
+# Budgets, Lighthouse and timings on the site as production runs it (bench/run.py says what);
+# its own database (BENCH_DATABASE_URL, default unknot_bench) and its own npm packages.
+bench: install assets bench/node_modules/.installed
+	@[ -x "$(CHROMIUM)" ] || { echo "No Chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; }
+	CHROME_PATH=$(CHROMIUM) $(PY) bench/run.py
+
+bench/node_modules/.installed: bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	@touch $@
 
 lock: $(PY)
 	@[ -x $(VENV)/bin/uv ] || $(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
@@ -141,4 +145,4 @@ lock: $(PY)
 	$(VENV)/bin/uv pip compile pyproject.toml --group dev --generate-hashes --universal --python-version 3.12 -o requirements-dev.lock -q
 
 clean:
-	rm -rf $(VENV) node_modules static/build staticfiles .pytest_cache
+	rm -rf $(VENV) node_modules bench/node_modules static/build staticfiles .pytest_cache
