@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinic.core.admin import ClinicModelAdmin
-from education import moderation, publishing
+from education import moderation, publishing, rendering
 from education.models import Article, Citation, ReaderQuestion, Topic
 
 
@@ -21,9 +21,23 @@ class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
         fields = [
-            "title", "slug", "summary", "body", "status", "published_at",
-            "author", "medical_reviewer", "last_reviewed", "topics",
+            "title", "slug", "summary", "body", "figure", "status", "published_at",
+            "start_here", "author", "medical_reviewer", "last_reviewed", "topics",
         ]  # fmt: skip
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        try:
+            rendering.render_markdown(body)
+        except rendering.ImageError as error:
+            raise forms.ValidationError(
+                _(
+                    "%(problem)s Use a drawing from static/img/exercises/ or "
+                    "static/img/illustrations/, written as ![what it shows](exercises/name.svg)."
+                ),
+                params={"problem": error},
+            ) from None
+        return body
 
     def clean(self):
         cleaned = super().clean()
@@ -36,7 +50,7 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(ClinicModelAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "state", "published_at", "topic_names", "updated_at"]
+    list_display = ["title", "state", "published_at", "start_here", "topic_names", "updated_at"]
     list_filter = ["status", "topics"]
     search_fields = ["title", "summary"]
     prepopulated_fields = {"slug": ["title"]}
@@ -46,8 +60,8 @@ class ArticleAdmin(ClinicModelAdmin):
     actions = ["publish", "unpublish"]
     readonly_fields = ["word_count", "reading_minutes", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "body"]}),
-        (_("Publication"), {"fields": ["status", "published_at", "updated_at"]}),
+        (None, {"fields": ["title", "slug", "summary", "body", "figure"]}),
+        (_("Publication"), {"fields": ["status", "published_at", "start_here", "updated_at"]}),
         (
             _("Authors and review"),
             {"fields": ["author", "medical_reviewer", "last_reviewed", "topics"]},

@@ -5,7 +5,9 @@ only saved when the file differs from the database, so running twice changes not
 
 Front matter: title, slug, summary, topics (topic slugs from topics.yml), author,
 medical_reviewer, last_reviewed (a date), published (an ISO time with offset; without it the
-article stays a draft), citations (a list of {title, url}).
+article stays a draft), citations (a list of {title, url}), start_here (optional: a whole number,
+the article's place in the "Start here" list), figure (optional: one of education.figures, e.g.
+illustrations/upper-back-knots.svg, shown after the introduction).
 """
 
 import datetime as dt
@@ -18,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone
 
-from education import publishing, rendering
+from education import figures, publishing, rendering
 from education.models import Article, Citation, ReaderQuestion, Topic
 
 _web_address = URLValidator(schemes=["http", "https"])
@@ -89,6 +91,24 @@ def _review_date(value: Any, path: Path) -> dt.date | None:
         raise ContentError(f"{path}: last_reviewed must be a date, not {value!r}.") from None
 
 
+def _start_here(value: Any, path: Path) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ContentError(f"{path}: start_here must be a whole number from 1, not {value!r}.")
+    return value
+
+
+def _figure(value: Any, path: Path) -> str:
+    if value in (None, ""):
+        return ""
+    if value not in figures.FIGURES:
+        raise ContentError(
+            f"{path}: figure must be one of {sorted(figures.FIGURES)}, not {value!r}."
+        )
+    return value
+
+
 def load_article(path: Path, topics: dict[str, Topic]) -> Article:
     post = frontmatter.load(path)
     meta = post.metadata
@@ -109,15 +129,23 @@ def load_article(path: Path, topics: dict[str, Topic]) -> Article:
         "last_reviewed": _review_date(meta.get("last_reviewed"), path),
         "status": Article.Status.PUBLISHED if published_at else Article.Status.DRAFT,
         "published_at": published_at,
+        "start_here": _start_here(meta.get("start_here"), path),
+        "figure": _figure(meta.get("figure"), path),
     }
     article = Article.objects.filter(slug=meta["slug"]).first()
     if article is None:
-        article = publishing.save_article(Article(slug=meta["slug"], **fields))
+        try:
+            article = publishing.save_article(Article(slug=meta["slug"], **fields))
+        except rendering.ImageError as error:
+            raise ContentError(f"{path}: {error}") from None
     else:
         before = _snapshot(article)
         for name, value in fields.items():
             setattr(article, name, value)
-        rendering.render_article(article)
+        try:
+            rendering.render_article(article)
+        except rendering.ImageError as error:
+            raise ContentError(f"{path}: {error}") from None
         if _snapshot(article) != before or article.search_vector is None:
             publishing.save_article(article)
 
@@ -131,7 +159,8 @@ def _snapshot(article: Article) -> tuple:
         getattr(article, name)
         for name in (
             "title", "summary", "body", "author", "medical_reviewer", "last_reviewed",
-            "status", "published_at", "body_html", "body_text", "toc", "reading_minutes",
+            "status", "published_at", "start_here", "figure", "body_html", "body_text", "toc",
+            "reading_minutes",
         )
     )  # fmt: skip
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from education import figures
+
 
 class TopicQuerySet(models.QuerySet):
     def with_published_articles(self, now: datetime | None = None) -> "TopicQuerySet":
@@ -56,6 +58,10 @@ class ArticleQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None) -> "ArticleQuerySet":
         """Articles the public may read: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def start_here(self) -> "ArticleQuerySet":
+        """The articles a new reader should read first, in their reading order."""
+        return self.filter(start_here__isnull=False).order_by("start_here", "pk")
 
 
 class Article(models.Model):
@@ -100,6 +106,26 @@ class Article(models.Model):
         help_text=_("A published article with a time in the future appears at that time."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    start_here = models.PositiveSmallIntegerField(
+        _("“Start here” position"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Leave empty for most articles. Give the few articles a new reader should read "
+            "first a number (1 for the very first, then 2, 3…): the article list shows them "
+            "first, in that order, under “Start here”."
+        ),
+    )
+    figure = models.CharField(
+        _("drawing after the introduction"),
+        max_length=100,
+        blank=True,
+        choices=figures.CHOICES,
+        help_text=_(
+            "Optional. A drawing shown after the first paragraphs, with its own description "
+            "for screen readers."
+        ),
+    )
 
     # Filled from the body by rendering.render_article(); never edited by hand.
     body_html = models.TextField(_("body as HTML"), blank=True, editable=False)

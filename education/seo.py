@@ -4,11 +4,13 @@ import json
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from clinic.core.models import ClinicSettings
+from education import rendering
 from education.models import Article
 
 # The characters that could end a <script> element or start markup, as JSON escapes.
@@ -44,6 +46,8 @@ def article_jsonld(article: Article, url: str) -> dict[str, Any]:
     citations = [citation.url for citation in article.citations.all()]
     if citations:
         data["citation"] = citations
+    if article.figure:
+        data["image"] = settings.SITE_URL + rendering.image_url(article.figure)
     return data
 
 

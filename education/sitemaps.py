@@ -2,8 +2,17 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.urls import Resolver404, resolve
 
 from education.models import Article, Topic
+
+
+def _served(path: str) -> bool:
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
 
 
 class SiteURLSitemap(Sitemap):
@@ -39,14 +48,15 @@ class TopicSitemap(SiteURLSitemap):
 
 
 class StaticPageSitemap(SiteURLSitemap):
-    """The site's fixed pages, as literal paths (ARCHITECTURE.md §4 keeps them stable)."""
+    """The site's fixed pages, as literal paths (ARCHITECTURE.md §4 keeps them stable); a page
+    the site does not serve (yet) is left out rather than listed as a dead address."""
 
     changefreq = "weekly"
     priority = 0.6
-    PATHS = ["/", "/articles/", "/intake/", "/book/"]
+    PATHS = ["/", "/articles/", "/intake/", "/book/", "/services/", "/therapists/", "/visit/"]
 
     def items(self) -> list[str]:
-        return self.PATHS
+        return [path for path in self.PATHS if _served(path)]
 
     def location(self, item: str) -> str:
         return item

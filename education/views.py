@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.core import form_guard, ratelimit
-from education import moderation, search, seo
+from education import figures, moderation, rendering, search, seo
 from education.forms import ReaderQuestionForm
 from education.models import Article, ReaderQuestion, Topic
 
@@ -19,6 +18,9 @@ ARTICLES_PER_PAGE = 10
 MAX_RELATED = 3
 # Lists show title, summary, date, reading time and topics: the bodies stay in the database.
 LIST_DEFERRED = ("body", "body_html", "body_text", "toc", "search_vector")
+# The session remembers, for one page view, that this reader just sent a question here.
+QUESTION_SENT_KEY = "education_question_sent"
+QUESTION_SENT_ANCHOR = "question-sent"
 
 
 def can_preview(user) -> bool:
@@ -44,7 +46,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
             raise Http404(_("There is no topic with that name."))
         articles = articles.filter(topics=topic)
 
-    context = {"topics": topics, "topic": topic, "search": None, "page": None}
+    context = {"topics": topics, "topic": topic, "search": None, "page": None, "start_here": []}
     raw_query = request.GET.get("q", "")
     if search.clean_query(raw_query):
         found = search.run(raw_query, articles)
@@ -53,8 +55,30 @@ def article_list(request: HttpRequest) -> HttpResponse:
             context["page"] = Paginator(found.matches, ARTICLES_PER_PAGE).get_page(
                 request.GET.get("page")
             )
-    else:
+        elif not found.similar and not found.too_long:
+            # Nothing found: offer the articles to start with, and a therapist's answer under
+            # the first of them (reader questions are asked under an article).
+            suggestions = list(
+                Article.objects.published(now).start_here().only("title", "slug", "reading_minutes")
+            )
+            context["suggestions"] = suggestions
+            context["ask_article"] = (
+                suggestions[0]
+                if suggestions
+                else Article.objects.published(now).only("slug").first()
+            )
+    elif topic:
         context["page"] = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    else:
+        # The full list: "Start here" first, in its order; the others newest first.
+        others = articles.filter(start_here__isnull=True)
+        context["page"] = Paginator(others, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        if context["page"].number == 1:
+            context["start_here"] = list(
+                articles.start_here()
+                .prefetch_related(None)
+                .only("title", "slug", "reading_minutes")
+            )
     canonical = {}
     if topic:
         canonical["topic"] = topic.slug
@@ -109,7 +133,8 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             )
             wait = admission.wait
         if admission.resent:
-            return redirect(article)  # the same question sent twice: saved once
+            # The same question sent twice (a double click): saved once, thanked again.
+            return _thank_for_question(request, article)
         if form.is_valid() and admission.ok:
             moderation.submit(
                 article,
@@ -119,19 +144,24 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 wants_email=form.cleaned_data["wants_email"],
                 language=request.LANGUAGE_CODE,
             )
-            messages.success(
-                request,
-                _(
-                    "Thank you: your question was sent. It will appear under the article "
-                    "once a therapist has answered it."
-                ),
-            )
-            return redirect(article)
+            return _thank_for_question(request, article)
 
     questions = (
         article.questions.filter(status=ReaderQuestion.Status.APPROVED)
         .select_related("answered_by")
         .order_by("asked_at")
+    )
+    next_to_read = None
+    if article.start_here is not None and is_public:
+        next_to_read = (
+            Article.objects.published(now)
+            .start_here()
+            .filter(start_here__gt=article.start_here)
+            .only("title", "slug", "reading_minutes")
+            .first()
+        )
+    question_sent = (
+        request.method != "POST" and request.session.pop(QUESTION_SENT_KEY, None) == article.pk
     )
     url = settings.SITE_URL + article.get_absolute_url()
     response = render(
@@ -139,6 +169,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "education/article_detail.html",
         {
             "article": article,
+            "body": rendering.body_parts(article.body_html),
+            "figure": figures.FIGURES.get(article.figure),
+            "question_sent": question_sent,
+            "next_to_read": next_to_read,
             "is_preview": not is_public,
             "related": related_articles(article, now),
             "questions": questions,
@@ -152,5 +186,13 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ratelimit.refuse(response, wait)
     if not is_public:
         response["X-Robots-Tag"] = "noindex"
+    if not is_public or question_sent:
+        # A preview, or a page thanking this reader: never kept by a browser or a proxy.
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _thank_for_question(request: HttpRequest, article: Article) -> HttpResponse:
+    """Back to the article, at the thank-you beside the form (not at the top of the page)."""
+    request.session[QUESTION_SENT_KEY] = article.pk
+    return redirect(f"{article.get_absolute_url()}#{QUESTION_SENT_ANCHOR}")

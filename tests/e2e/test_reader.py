@@ -12,6 +12,19 @@ QUESTION = "Is the doorway stretch all right if my shoulder clicks while I do it
 ANSWER = "A painless click is common and harmless; stop if it hurts or your hand tingles."
 
 
+def drawings_loaded(page, selector: str) -> None:
+    """Wait until every image the selector finds has loaded (a missing file never does)."""
+    script = (
+        "selector => [...document.querySelectorAll(selector)]"
+        ".every(img => img.complete && img.naturalWidth > 0)"
+    )
+    for _ in range(50):
+        if page.evaluate(script, selector):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{selector}: a drawing did not load")
+
+
 @pytest.mark.parametrize("viewport", ["phone", "desktop"])
 def test_reader(open_browser, staff_therapist, viewport):
     """Home, articles, a search for "doorway stretch", the article, a question; the therapist
@@ -26,6 +39,21 @@ def test_reader(open_browser, staff_therapist, viewport):
     assert reader.path == "/articles/"
     reader.look("articles", "article list")
 
+    # A reader's word for a tool: a tennis ball is what the articles call a massage ball.
+    page.get_by_label("Search the articles").fill("tennis ball")
+    reader.submit("Search")
+    assert "We also looked for: massage ball" in page.locator(".search-status").inner_text()
+    assert page.locator(".article-list .card-title a").first.inner_text() == (
+        "At-home stretches for upper back knots"
+    )
+    # Nothing found: said kindly, with where to start and a therapist to ask.
+    page.get_by_label("Search the articles").fill("xylophone")
+    reader.submit("Search")
+    assert "Nothing found for “xylophone”" in page.locator(".search-status").inner_text()
+    assert page.get_by_role("heading", name="Good places to start").is_visible()
+    assert page.get_by_role("link", name="Ask a therapist").is_visible()
+    reader.look("no-results", "search without results")
+
     page.get_by_label("Search the articles").fill("doorway stretch")
     reader.submit("Search")
     assert reader.path == "/articles/?q=doorway+stretch"
@@ -39,6 +67,19 @@ def test_reader(open_browser, staff_therapist, viewport):
     with page.expect_navigation():
         first.click()
     assert reader.path == "/articles/at-home-stretches-for-upper-back-knots/"
+    # The booking box after the first section, and drawings that load only when scrolled to.
+    assert (
+        page.locator(".booking-box-inline")
+        .get_by_role("link", name="Book a deep tissue session")
+        .is_visible()
+    )
+    drawings = page.locator(".article-body img")
+    assert drawings.count() >= 3
+    assert drawings.first.get_attribute("loading") == "lazy"
+    for index in range(drawings.count()):
+        drawings.nth(index).scroll_into_view_if_needed()
+    drawings_loaded(page, ".article-body img")  # every drawing is there (none broken)
+    page.evaluate("window.scrollTo(0, 0)")
     reader.look("article")
 
     page.get_by_label("Your name").fill("Jo")
@@ -46,9 +87,17 @@ def test_reader(open_browser, staff_therapist, viewport):
     page.get_by_label("Your question").fill(QUESTION)
     page.get_by_label("Email me a link when a therapist has answered").check()
     reader.submit("Send your question")
-    assert "your question was sent" in page.locator(".messages").inner_text()
+    # The page lands on the thank-you, beside the form, not at the top of a long page.
+    assert page.url.endswith("#question-sent")
+    thanks = page.locator("#question-sent")
+    assert thanks.get_attribute("role") == "status"
+    assert "your question was sent" in thanks.inner_text()
+    box = thanks.bounding_box()
+    viewport = page.viewport_size
+    assert box is not None and 0 <= box["y"] < viewport["height"], box
+    assert page.locator(".error-summary").count() == 0  # the fresh form is not a failure
     assert QUESTION not in page.locator("#questions").inner_text()  # not before it is answered
-    reader.look("question-sent", "article after sending a question")
+    reader.look("question-sent", "article after sending a question", mouse=False)
     question = ReaderQuestion.objects.get(question=QUESTION)
     assert question.status == ReaderQuestion.Status.PENDING
 
@@ -80,6 +129,15 @@ def test_reader(open_browser, staff_therapist, viewport):
     assert "Tess Lane answered" in answered.inner_text()
     answered.scroll_into_view_if_needed()
     reader.look("answer", "article with the answer")
+
+    # The first article to read shows where knots form, after its introduction.
+    reader.go("/articles/what-are-upper-back-knots/")
+    drawing = page.locator(".article-body figure img").first
+    assert drawing.get_attribute("alt").startswith("The upper back seen from behind")
+    drawing.scroll_into_view_if_needed()
+    drawings_loaded(page, ".article-body figure img")
+    page.evaluate("window.scrollTo(0, 0)")
+    reader.look("article-knots", "article with the upper back drawing")
 
     reader.go("/articles/no-such-article/", status=404)
     assert page.get_by_role("heading", level=1).inner_text() == "We could not find that page"

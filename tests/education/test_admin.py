@@ -65,7 +65,7 @@ def test_editing_the_body_re_renders_it(therapist_client):
     data = {
         name: value
         for name, value in form.initial.items()
-        if name not in {"topics", "published_at", "last_reviewed"}
+        if name not in {"topics", "published_at", "last_reviewed"} and value is not None
     }
     data.update(
         {
@@ -284,3 +284,76 @@ def test_admin_pages_open(therapist_client):
     ).content.decode()
     assert "robin@example.com" in page  # staff see the address the public never sees
     assert article.get_absolute_url() in page
+
+
+def _article_form(client, article, **changes):
+    url = reverse("admin:education_article_change", args=[article.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if name not in {"topics", "published_at", "last_reviewed"} and value is not None
+    }
+    data.update(
+        {
+            "published_at_0": article.published_at.strftime("%Y-%m-%d"),
+            "published_at_1": article.published_at.strftime("%H:%M:%S"),
+            "last_reviewed": "2026-11-02",
+            "citations-TOTAL_FORMS": "0",
+            "citations-INITIAL_FORMS": "0",
+            **changes,
+        }
+    )
+    return url, data
+
+
+def test_start_here_place_and_drawing_are_set_in_the_admin(therapist_client):
+    article = make_article("What knots are")
+    page = therapist_client.get(reverse("admin:education_article_change", args=[article.pk]))
+    html = page.content.decode()
+    assert "“Start here” position" in html and "1 for the very first" in html
+    assert "The upper back and where knots often form" in html
+
+    url, data = _article_form(
+        therapist_client, article, start_here="1", figure="illustrations/upper-back-knots.svg"
+    )
+    assert therapist_client.post(url, data).status_code == 302
+
+    article.refresh_from_db()
+    assert article.start_here == 1 and article.figure == "illustrations/upper-back-knots.svg"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("start_here", "-1", "Ensure this value is greater than or equal to 0."),
+        ("figure", "illustrations/hero.svg", "Select a valid choice."),
+    ],
+)
+def test_bad_start_here_or_figure_is_refused_beside_the_field(
+    therapist_client, field, value, message
+):
+    article = make_article("What knots are")
+    url, data = _article_form(therapist_client, article, **{field: value})
+
+    response = therapist_client.post(url, data)
+
+    assert response.status_code == 200
+    assert message in str(response.context["adminform"].form.errors[field])
+    article.refresh_from_db()
+    assert article.start_here is None and article.figure == ""
+
+
+def test_a_body_naming_a_missing_drawing_is_refused_and_kept(therapist_client):
+    article = make_article("Stretches")
+    body = "Intro.\n\n![A person stretching](exercises/no-such-drawing.svg)\n"
+    url, data = _article_form(therapist_client, article, body=body)
+
+    response = therapist_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = str(response.context["adminform"].form.errors["body"])
+    assert "There is no drawing static/img/exercises/no-such-drawing.svg." in errors
+    assert "exercises/no-such-drawing.svg" in response.content.decode()  # the text is kept
+    article.refresh_from_db()
+    assert "no-such-drawing" not in article.body

@@ -59,6 +59,8 @@ CITATION_HOSTS = (
     "who.int",
     "nhs.uk",
 )
+# An image: ![what it shows](illustrations/name.svg); its source is not a link to check below.
+MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 MARKDOWN_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+[\"'][^\"']*[\"'])?\s*\)")
 REFERENCE_LINK = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)>?", re.MULTILINE)
 HTML_LINK = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
@@ -79,9 +81,15 @@ class Page:
     @property
     def links(self) -> list[str]:
         found = []
+        text = MARKDOWN_IMAGE.sub("", self.body)
         for pattern in (MARKDOWN_LINK, REFERENCE_LINK, HTML_LINK, AUTOLINK):
-            found += pattern.findall(self.body)
+            found += pattern.findall(text)
         return found
+
+    @property
+    def images(self) -> list[tuple[str, str]]:
+        """(alt, source) of each image in the body."""
+        return MARKDOWN_IMAGE.findall(self.body)
 
     @property
     def article_links(self) -> set[str]:
@@ -150,6 +158,19 @@ def test_internal_links_lead_to_pages_that_exist(page):
         assert link in SITE_PAGES or (match and match["slug"] in BY_SLUG), (
             f"{page.path.name} links {link!r}, which is not an article or a known page "
             f"(or is not https)"
+        )
+
+
+@pytest.mark.parametrize("page", PAGES, ids=page_ids)
+def test_images_are_the_projects_own_drawings_and_say_what_they_show(page):
+    static_img = Path(__file__).resolve().parents[2] / "static" / "img"
+    for alt, source in page.images:
+        assert re.fullmatch(r"(?:exercises|illustrations)/[a-z0-9][a-z0-9_-]*\.svg", source), (
+            f"{page.path.name}: {source!r} is not one of the drawings in static/img/"
+        )
+        assert (static_img / source).is_file(), f"{page.path.name}: static/img/{source} is missing"
+        assert len(alt.split()) >= 3, (
+            f"{page.path.name}: {source} needs alt text saying what it shows"
         )
 
 

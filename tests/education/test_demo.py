@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -147,6 +149,53 @@ def test_missing_front_matter_is_reported(content):
         demo.seed(content)
 
 
+def test_start_here_and_figure_are_read_and_follow_edits_idempotently(content):
+    path = content / "at-home-stretches-for-upper-back-knots.md"
+    path.write_text(
+        STRETCHES.replace(
+            "author: Clinic",
+            "start_here: 2\nfigure: illustrations/upper-back-knots.svg\nauthor: Clinic",
+        )
+    )
+    demo.seed(content)
+    article = Article.objects.get(slug="at-home-stretches-for-upper-back-knots")
+    assert article.start_here == 2
+    assert article.figure == "illustrations/upper-back-knots.svg"
+    assert Article.objects.get(slug="not-finished").start_here is None
+
+    modified = article.updated_at
+    demo.seed(content)
+    article.refresh_from_db()
+    assert article.updated_at == modified  # nothing changed, nothing saved
+
+    path.write_text(STRETCHES)  # both keys removed from the file
+    demo.seed(content)
+    article.refresh_from_db()
+    assert article.start_here is None and article.figure == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("start_here: first", "start_here must be a whole number"),
+        ("start_here: 0", "start_here must be a whole number"),
+        ("figure: https://example.com/knots.svg", "figure must be one of"),
+    ],
+)
+def test_bad_start_here_or_figure_is_reported_with_the_file_name(content, line, message):
+    path = content / "at-home-stretches-for-upper-back-knots.md"
+    path.write_text(STRETCHES.replace("author: Clinic", f"{line}\nauthor: Clinic"))
+    with pytest.raises(demo.ContentError, match=rf"stretches-for-upper-back-knots\.md: {message}"):
+        demo.seed(content)
+
+
+def test_a_missing_drawing_is_reported_with_the_file_name(content):
+    path = content / "at-home-stretches-for-upper-back-knots.md"
+    path.write_text(STRETCHES + "\n![A person](exercises/no-such-drawing.svg)\n")
+    with pytest.raises(demo.ContentError, match=r"stretches-for-upper-back-knots\.md: .*no-such"):
+        demo.seed(content)
+
+
 # --- the real content, as `make run` loads it -------------------------------------------------
 
 REQUIRED_SUBJECTS = [
@@ -190,6 +239,27 @@ def test_real_content_is_safe_and_free_of_inline_markup():
     demo.seed()
     for article in Article.objects.all():
         assert "<script" not in article.body_html and "style=" not in article.body_html
+
+
+def test_real_content_has_a_start_here_order_beginning_with_what_knots_are():
+    demo.seed()
+    order = list(Article.objects.published().start_here().values_list("slug", flat=True))
+    assert order[0] == "what-are-upper-back-knots"
+    positions = list(Article.objects.start_here().values_list("start_here", flat=True))
+    assert len(positions) == len(set(positions)), "two articles share a start-here place"
+    knots = Article.objects.get(slug="what-are-upper-back-knots")
+    assert knots.figure == "illustrations/upper-back-knots.svg"
+
+
+def test_every_drawing_in_the_real_content_is_sized_and_lazy():
+    demo.seed()
+    for article in Article.objects.all():
+        for img in re.findall(r"<img [^>]+>", article.body_html):
+            assert re.search(r'width="\d+" height="\d+" loading="lazy" decoding="async"', img), (
+                article.slug,
+                img,
+            )
+            assert re.search(r'alt="[^"]{10,}"', img), (article.slug, img)
 
 
 def test_seed_demo_loads_articles_and_questions_idempotently(settings):

@@ -71,3 +71,18 @@ def test_robots_txt_points_at_the_sitemap(client):
     assert (
         "Sitemap: http://127.0.0.1:8000/sitemap.xml" in client.get("/robots.txt").content.decode()
     )
+
+
+def test_sitemap_lists_the_clinic_pages_and_leaves_out_pages_not_served(
+    client, articles, monkeypatch
+):
+    from education.sitemaps import StaticPageSitemap
+
+    monkeypatch.setattr(StaticPageSitemap, "PATHS", [*StaticPageSitemap.PATHS, "/no-such-page/"])
+    locations = [
+        loc.text for loc in ET.fromstring(client.get("/sitemap.xml").content).iter(f"{SITEMAP}loc")
+    ]
+    site = "http://127.0.0.1:8000"
+    for path in ["/services/", "/therapists/", "/visit/"]:
+        assert site + path in locations
+    assert site + "/no-such-page/" not in locations

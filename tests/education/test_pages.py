@@ -100,7 +100,7 @@ def test_article_page_shows_what_a_reader_needs(client):
 
     assert '<h1 id="article-title">Doorway stretch</h1>' in html
     assert "By Clinic therapy team" in html
-    assert "1 minute read" in html
+    assert "1 min read" in html
     assert "Reviewed by Clinic clinical lead on" in html and "Medically" not in html
     assert '<time datetime="2026-11-06">Nov. 6, 2026</time>' in html
     # table of contents linking to the headings' ids
@@ -254,3 +254,133 @@ def test_no_inline_scripts_or_styles_on_any_education_page(client, therapist_cli
             assert "src=" in attrs or 'type="application/ld+json"' in attrs, attrs
         assert not re.search(r"\son[a-z]+=", html)
         assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+# --- "Start here", reading time, drawings and the booking box -------------------------------
+
+
+def test_start_here_comes_first_in_its_order_then_the_rest_newest_first(client):
+    make_article("Old news", published_days_ago=30)
+    make_article("Second step", start_here=2, published_days_ago=1, body="word " * 1100)
+    make_article("First step", start_here=1, published_days_ago=90)
+    make_article("Fresh news", published_days_ago=2)
+    make_article("Hidden step", start_here=3, published_days_ago=None)
+
+    html = html_of(client.get("/articles/"))
+    start = html[html.index('id="start-here-title"') : html.index("</section>")]
+
+    assert start.index("First step") < start.index("Second step")
+    assert "6 min read" in start and "1 min read" in start
+    assert "Hidden step" not in html
+    rest = html[html.index("</section>") :]
+    assert "First step" not in rest and "Second step" not in rest  # listed once
+    assert "More articles, newest first" in rest
+    assert rest.index("Fresh news") < rest.index("Old news")
+    # the start-here block comes before the search box and the topics
+    assert html.index('id="start-here-title"') < html.index('role="search"')
+
+
+def test_start_here_is_only_on_the_first_page_of_the_full_list(client):
+    care = make_topic("Self-care", slug="self-care")
+    make_article("First step", start_here=1, topics=[care])
+    for days in range(12):
+        make_article(f"Article {days}", published_days_ago=days + 1)
+
+    assert "First step" not in html_of(client.get("/articles/", {"page": 2}))
+    topic_page = html_of(client.get("/articles/", {"topic": "self-care"}))
+    assert 'id="start-here-title"' not in topic_page and "First step" in topic_page
+    assert 'id="start-here-title"' not in html_of(client.get("/articles/", {"q": "step"}))
+
+
+BODY_WITH_SECTIONS = (
+    "Knots are common.\n\n## What a knot is\n\nA tight spot.\n\n"
+    "## Where they form\n\nBetween the shoulder blades.\n\n## When to get help\n\nSoon.\n"
+)
+
+
+def test_the_booking_box_comes_after_the_first_section_and_at_the_end(client):
+    article = make_article("Knots", body=BODY_WITH_SECTIONS)
+
+    html = html_of(client.get(article.get_absolute_url()))
+
+    first_box = html.index('class="booking-box booking-box-inline"')
+    assert html.index("A tight spot.") < first_box < html.index('id="section-where-they-form"')
+    end_box = html.index('class="booking-box next-steps"')
+    assert html.index("Soon.") < end_box
+    for box in (html[first_box:], html[end_box:]):
+        box = box[: box.index("</p>\n", box.index('class="button-row"'))]
+        assert "Knots that keep coming back?" in box
+        assert '<a class="btn btn-primary" href="/book/">Book a deep tissue session</a>' in box
+        assert 'href="/intake/">Take the pre-visit check</a>' in box
+
+
+def test_a_short_article_has_only_the_booking_box_at_the_end(client):
+    article = make_article("Short", body="Just a few words.\n\n## Only section\n\nMore.")
+    html = html_of(client.get(article.get_absolute_url()))
+    assert "booking-box-inline" not in html
+    assert html.count("Knots that keep coming back?") == 1
+
+
+def test_reading_time_is_shown_in_minutes(client):
+    article = make_article("Long", body="word " * 1150)
+    assert article.reading_minutes == 6
+    assert "6 min read" in html_of(client.get(article.get_absolute_url()))
+
+
+def test_the_upper_back_drawing_follows_the_introduction(client):
+    article = make_article(
+        "What knots are", body=BODY_WITH_SECTIONS, figure="illustrations/upper-back-knots.svg"
+    )
+
+    html = html_of(client.get(article.get_absolute_url()))
+
+    figure = re.search(r'<figure class="article-figure">(<img [^>]+>)</figure>', html)
+    assert figure, "no figure"
+    img = figure.group(1)
+    assert 'src="/static/img/illustrations/upper-back-knots.svg"' in img
+    assert 'width="480" height="400"' in img
+    assert 'loading="lazy" decoding="async"' in img
+    assert 'alt="The upper back seen from behind: the spine, both shoulder blades' in img
+    assert html.index("Knots are common.") < figure.start() < html.index("A tight spot.")
+
+
+def test_articles_without_a_figure_show_none(client):
+    html = html_of(client.get(make_article("Plain", body=BODY_WITH_SECTIONS).get_absolute_url()))
+    assert "<figure" not in html and "upper-back-knots.svg" not in html
+
+
+def test_drawings_in_the_body_get_their_static_address(client):
+    article = make_article(
+        "Stretches",
+        body="Intro.\n\n![A person sits tall on a chair.](exercises/chin-tuck-1.svg)\n\n"
+        '!!! stop "Stop if"\n    your arm tingles\n',
+    )
+
+    html = html_of(client.get(article.get_absolute_url()))
+
+    assert re.search(
+        r'<figure class="article-figure"><img src="/static/img/exercises/chin-tuck-1\.svg" '
+        r'alt="A person sits tall on a chair\." width="\d+" height="\d+" loading="lazy" '
+        r'decoding="async"></figure>',
+        html,
+    )
+    assert '<div aria-label="Stop if" class="callout callout-stop" role="note">' in html
+
+
+def test_a_start_here_article_points_to_the_next_one(client):
+    first = make_article("First step", start_here=1)
+    make_article("Hidden step", start_here=2, published_days_ago=None)
+    make_article("Third step", start_here=3)
+    last = make_article("Last step", start_here=4)
+
+    html = html_of(client.get(first.get_absolute_url()))
+    assert "Next in “Start here”:" in html
+    assert "Third step" in html[html.index("start-here-next") :] and "Hidden step" not in html
+    assert "start-here-next" not in html_of(client.get(last.get_absolute_url()))
+    assert "start-here-next" not in html_of(client.get(make_article("Other").get_absolute_url()))
+
+
+def test_jsonld_names_the_drawing_of_an_article_that_has_one(client):
+    article = make_article("Knots", figure="illustrations/upper-back-knots.svg")
+    (data,) = jsonld_blocks(html_of(client.get(article.get_absolute_url())))
+    assert data["image"] == "http://127.0.0.1:8000/static/img/illustrations/upper-back-knots.svg"

@@ -16,6 +16,7 @@ def library(db):
             topics=topics[number % 5 : number % 5 + 2],
             citations=[("Source one", "https://example.org/1"), ("Two", "https://example.org/2")],
             published_days_ago=number + 1,
+            start_here=number + 1 if number in (10, 20, 30) else None,
         )
         for number in range(50)
     ]
@@ -46,8 +47,23 @@ def test_detail_page(client, library, django_assert_max_num_queries):
     warm_and_count(client, url, {}, django_assert_max_num_queries, 6)
 
 
+def test_detail_page_of_a_start_here_article(client, library, django_assert_max_num_queries):
+    url = library[10].get_absolute_url()
+    warm_and_count(client, url, {}, django_assert_max_num_queries, 7)
+
+
 def test_search_page(client, library, django_assert_max_num_queries):
     warm_and_count(client, "/articles/", {"q": "stretching"}, django_assert_max_num_queries, 6)
+
+
+def test_search_with_synonyms(client, library, django_assert_max_num_queries):
+    warm_and_count(
+        client, "/articles/", {"q": "tennis ball scapula"}, django_assert_max_num_queries, 8
+    )
+
+
+def test_search_without_results_and_its_suggestions(client, library, django_assert_max_num_queries):
+    warm_and_count(client, "/articles/", {"q": "xylophone"}, django_assert_max_num_queries, 8)
 
 
 def test_search_typo_fallback(client, library, django_assert_max_num_queries):

@@ -34,7 +34,7 @@ def assert_rejected(response, message: str, kept: str, field: str | None = None)
     assert "<title>Error: " in html
     if field:
         # the summary links to the field (its label, then the message); the message sits next to it
-        assert re.search(rf'<a href="#id_{field}">[^<]+: {re.escape(message)}', html)
+        assert re.search(rf'<a href="#id_{field}">(?:[^<]+: )?{re.escape(message)}', html)
         assert f'id="id_{field}_error"' in html
         assert 'aria-invalid="true"' in html
 
@@ -44,17 +44,56 @@ def test_a_good_question_is_saved_as_pending_and_thanked(client):
 
     response = post(client, article)
 
+    # Back to the article, at the thank-you beside the form (not at the top of the page).
     assert response.status_code == 302
-    assert response["Location"] == article.get_absolute_url()
+    assert response["Location"] == f"{article.get_absolute_url()}#question-sent"
     question = ReaderQuestion.objects.get()
     assert question.status == ReaderQuestion.Status.PENDING
     assert question.article == article
     assert question.wants_email is True
     assert question.language == "en"
-    page = client.get(response["Location"]).content.decode()
-    assert "your question was sent" in page
+    response = client.get(response["Location"])
+    page = response.content.decode()
+    thanks = re.search(
+        r'<div class="question-sent" id="question-sent" role="status" tabindex="-1">(.*?)</div>\s*</div>',
+        page,
+        flags=re.S,
+    )
+    assert thanks and "Thank you: your question was sent." in thanks.group(1)
+    # decorative drawing, sized, lazy
+    assert re.search(
+        r'<img src="/static/img/illustrations/question-sent\.svg" alt="" width="\d+"', page
+    )
+    # it sits in the "Ask a therapist" section, just before the (fresh) form
+    ask = page[page.index('id="ask"') :]
+    assert ask.index('id="question-sent"') < ask.index("<form")
     assert GOOD["question"] not in page  # pending questions are not shown
+    assert "error-summary" not in page and "aria-invalid" not in page
+    assert (
+        response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
+    )
     assert mail.outbox == []
+
+    # Shown once: a reload (or the next reader of a shared tablet) sees the plain page.
+    assert "question-sent" not in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_the_thank_you_belongs_to_the_article_it_was_sent_from(client):
+    article, other = make_article(), make_article()
+    post(client, article)
+    assert 'id="question-sent"' not in client.get(other.get_absolute_url()).content.decode()
+
+
+def test_the_fresh_form_does_not_look_like_a_failure(client):
+    response = client.get(make_article().get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<title>Error: " not in html
+    assert "error-summary" not in html
+    assert "There is a problem" not in html and "Please check" not in html
+    assert "aria-invalid" not in html and "form-field-error" not in html
+    assert "field-error" not in html
+    assert 'id="question-sent"' not in html
 
 
 def test_empty_question_shows_why_and_keeps_the_other_answers(client):
@@ -179,5 +218,7 @@ def test_a_question_sent_twice_is_saved_once(client):
     article = make_article()
     data = {"started": stamp(time.time() - 60), **GOOD}
     for _ in range(2):
-        assert client.post(article.get_absolute_url(), data).status_code == 302
+        response = client.post(article.get_absolute_url(), data)
+        assert response.status_code == 302
+        assert response["Location"].endswith("#question-sent")  # thanked both times
     assert ReaderQuestion.objects.count() == 1

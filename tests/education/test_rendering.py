@@ -5,8 +5,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from education.rendering import (
+    ALLOWED_ATTRIBUTE_VALUES,
     ALLOWED_ATTRIBUTES,
+    ALLOWED_CLASSES,
     ALLOWED_TAGS,
+    IMAGE_SOURCE,
     plain_text,
     render_markdown,
     sanitise,
@@ -27,7 +30,7 @@ def test_sanitiser_removes_event_handler_attributes():
     ).html
     assert "onclick" not in html and "onerror" not in html
     assert "onmouseover" not in html and "onload" not in html
-    assert "<img" not in html  # articles carry no images (and no third-party requests)
+    assert "<img" not in html  # only the project's own drawings (no third-party requests)
     assert '<a href="/ok"' in html
 
 
@@ -139,6 +142,10 @@ class _Elements(HTMLParser):
                 "&",
                 "`code`",
                 "<math><mi xlink:href=javascript:alert(1)>",
+                "![x](https://evil.example/x.svg)",
+                '<img src="//evil.example/y.svg">',
+                '<div class="admonition stop" role="dialog">',
+                '\n\n!!! stop "Stop if"\n    careful\n\n',
                 '<a href="&#106;avascript:alert(1)">e</a>',
                 "<a href=' java\tscript:x'>t</a>",
             ]
@@ -152,7 +159,13 @@ def test_no_markdown_input_produces_active_content(pieces):
         assert tag in ALLOWED_TAGS
         for name, value in attrs:
             assert not name.startswith("on")
-            assert name in ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel"}
+            assert name in ALLOWED_ATTRIBUTES.get(tag, set()) | {"rel", "class", "role"}
+            if name == "class":
+                assert set((value or "").split()) <= ALLOWED_CLASSES.get(tag, set())
+            if name == "role":
+                assert value in ALLOWED_ATTRIBUTE_VALUES.get(tag, {}).get("role", set())
+            if name == "src":
+                assert IMAGE_SOURCE.fullmatch(value or "")
             if name == "href":
                 scheme = urlsplit((value or "").strip()).scheme.lower()
                 assert scheme in {"", "http", "https", "mailto", "tel"}

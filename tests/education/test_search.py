@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -63,8 +65,8 @@ def test_nothing_similar_gets_a_helpful_page(client):
 
     html = results(client, "xylophone")
 
-    assert "No article matches “xylophone”" in html
-    assert "Check the spelling" in html
+    assert "Nothing found for “xylophone”" in html
+    assert "check the spelling" in html
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\t"])
@@ -168,3 +170,191 @@ def test_an_article_titled_for_a_word_beats_a_body_that_pairs_the_words(client):
 def test_a_query_with_a_nul_character_is_a_normal_page(client):
     assert client.get("/articles/?q=%00").status_code == 200
     assert client.get("/articles/?q=neck%00pain").status_code == 200
+
+
+# --- other words for the same thing -----------------------------------------------------------
+
+BALL = "Lean on a massage ball against the wall to press a knot gently."
+ROLLER = "Lie on a foam roller across your upper back."
+BLADE = "The knot sits beside your shoulder blade."
+
+
+@pytest.fixture
+def tools(db):
+    return {
+        "ball": make_article("Pressure tools", body=FILLER + BALL),
+        "roller": make_article("Rolling the upper back", body=FILLER + ROLLER),
+        "blade": make_article("Where knots sit", body=FILLER + BLADE),
+        "other": make_article("Choosing a pillow", body=FILLER),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "found", "also"),
+    [
+        ("tennis ball", "Pressure tools", "massage ball"),
+        ("lacrosse ball", "Pressure tools", "massage ball"),
+        ("Tennis balls", "Pressure tools", "massage ball"),
+        ("massage ball", "Pressure tools", "tennis ball"),
+        ("foam roller", "Rolling the upper back", None),
+        ("roller", "Rolling the upper back", "foam roller"),
+        ("scapula", "Where knots sit", "shoulder blade"),
+        ("shoulder blades", "Where knots sit", "scapula"),
+    ],
+)
+def test_other_words_for_the_same_thing_find_the_article(client, tools, query, found, also):
+    html = results(client, query)
+
+    assert found in html
+    assert "Choosing a pillow" not in html
+    assert "Nothing found" not in html
+    if also:
+        status = html[html.index('class="search-status"') :]
+        status = status[: status.index("</div>")]
+        assert "We also looked for:" in status and also in status
+
+
+def test_a_synonym_is_highlighted_in_the_snippet(client, tools):
+    html = results(client, "tennis ball")
+    snippet = html[html.index('class="search-snippet"') :]
+    assert "<mark>massage</mark> <mark>ball</mark>" in snippet[: snippet.index("</p>")]
+
+
+def test_a_synonym_combines_with_the_other_words(client, tools):
+    make_article("Balls for the feet", body=FILLER + "A massage ball under the foot.")
+
+    html = results(client, "tennis ball wall")
+
+    assert "Pressure tools" in html  # massage ball AND wall
+    assert "Balls for the feet" not in html  # massage ball, but no wall
+
+
+def test_knot_and_trigger_point_are_the_same_search(client):
+    make_article("Myofascial spots", body=FILLER + "A trigger point can send pain elsewhere.")
+
+    assert "Myofascial spots" in results(client, "knots")
+    assert "Myofascial spots" in results(client, '"knot"')
+
+
+@pytest.mark.parametrize("query", ['"tennis ball"', "-tennis ball", "tennis ball or or", "ball"])
+def test_odd_synonym_queries_never_fail(client, tools, query):
+    assert client.get("/articles/", {"q": query}).status_code == 200
+
+
+def test_expand_finds_groups_longest_phrase_first():
+    expanded = search.expand("Foam Roller and tennis  balls for my scapula")
+    assert expanded.rest == "and for my"
+    assert expanded.groups == (
+        ("foam roller", "roller"),
+        ("massage ball", "tennis ball", "lacrosse ball"),
+        ("shoulder blade", "scapula", "scapulae"),
+    )
+
+
+# --- snippets ---------------------------------------------------------------------------------
+
+
+def test_a_snippet_cut_from_the_middle_ends_and_starts_with_an_ellipsis(client):
+    long_body = FILLER * 4 + "Warmth can soften a stubborn knot before a stretch. " + FILLER * 4
+    make_article("Heat packs", summary="A summary about heat.", body=long_body)
+
+    html = results(client, "stubborn")
+    snippet = html[html.index('class="search-snippet">') + len('class="search-snippet">') :]
+    snippet = snippet[: snippet.index("</p>")]
+
+    assert "<mark>stubborn</mark>" in snippet
+    assert snippet.startswith("… ")
+    assert snippet.endswith("…")
+
+
+def test_a_snippet_that_shows_the_whole_text_has_no_ellipsis(client):
+    make_article("Short one", summary="Warm showers help.", body="Warm showers ease a knot.")
+
+    html = results(client, "showers")
+    snippet = html[html.index('class="search-snippet">') + len('class="search-snippet">') :]
+    snippet = snippet[: snippet.index("</p>")]
+
+    assert "…" not in snippet
+    assert snippet.startswith("Warm <mark>showers</mark> help.")
+
+
+def test_snippet_function_marks_cuts():
+    marked = f"the {search.MARK_START}knot{search.MARK_END} eases"
+    assert str(search.snippet(marked, summary="About knots.", text_end="more text after")) == (
+        "… the <mark>knot</mark> eases…"
+    )
+    assert str(search.snippet(marked, summary="the knot eases", text_end="the knot eases")) == (
+        "the <mark>knot</mark> eases"
+    )
+
+
+# --- when nothing is found --------------------------------------------------------------------
+
+
+def test_no_results_page_is_kind_and_offers_where_to_start_and_a_therapist(client):
+    first = make_article("What knots are", start_here=1, body=FILLER)
+    make_article("Why knots form", start_here=2, body=FILLER)
+    make_article("Unrelated", body=FILLER)
+
+    html = results(client, "xylophone")
+
+    assert "Nothing found for “xylophone”" in html
+    assert "Sorry, none of our articles uses those words." in html
+    assert re.search(
+        r'<img src="/static/img/illustrations/empty-search\.svg" alt="" width="\d+" height="\d+"'
+        r' loading="lazy" decoding="async"',
+        html,
+    )
+    suggestions = html[html.index('id="suggestions-title"') :]
+    assert suggestions.index("What knots are") < suggestions.index("Why knots form")
+    assert "Unrelated" not in suggestions
+    assert "min read" in suggestions
+    assert f'href="{first.get_absolute_url()}#ask"' in html
+    assert "Ask a therapist" in html
+
+
+def test_no_results_without_start_here_articles_still_offers_a_therapist(client):
+    article = make_article("Only one", body=FILLER)
+    html = results(client, "xylophone")
+    assert 'id="suggestions-title"' not in html
+    assert f'href="{article.get_absolute_url()}#ask"' in html
+
+
+# --- the real articles, as the demo loads them ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("tennis ball", {"at-home-stretches-for-upper-back-knots"}),
+        ("lacrosse ball", {"at-home-stretches-for-upper-back-knots"}),
+        (
+            "foam roller",
+            {
+                "at-home-stretches-for-upper-back-knots",
+                "massage-safety-blood-thinners-bones-pregnancy",
+            },
+        ),
+        ("shoulder blade", {"what-are-upper-back-knots"}),
+        ("scapula", {"what-are-upper-back-knots"}),
+        ("trigger point", {"what-are-upper-back-knots"}),
+    ],
+)
+def test_the_demo_articles_are_found_by_the_words_readers_use(query, expected):
+    from education import demo
+
+    demo.seed()
+    found = search.run(query, Article.objects.published())
+
+    assert found.matches is not None, query
+    slugs = list(found.matches.values_list("slug", flat=True))
+    assert expected <= set(slugs), (query, slugs)
+
+
+def test_the_article_that_teaches_the_massage_ball_comes_first_for_a_tennis_ball():
+    from education import demo
+
+    demo.seed()
+    for query in ("tennis ball", "massage ball", "lacrosse balls"):
+        found = search.run(query, Article.objects.published())
+        assert found.matches[0].slug == "at-home-stretches-for-upper-back-knots", query
