@@ -22,7 +22,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext \
  && DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build REDIS_URL=redis://build SITE_URL=https://build \
     python manage.py compilemessages -l es -v 0 \
  && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
- && useradd --create-home --uid 10001 unknot
+ && useradd --create-home --uid 10001 unknot \
+ && mkdir -p /app/media && chown unknot /app/media
+# /app/media holds uploaded therapist photos; compose mounts the "media" volume there (a new
+# volume starts as a copy of this empty folder, so it belongs to the unknot user).
 USER unknot
 EXPOSE 8000
 CMD ["gunicorn", "-c", "python:clinic.gunicorn", "clinic.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "clinic.booking",
     "clinic.backoffice",
     "clinic.clients",
+    "clinic.program",
     "intake",
     "education",
 ]
@@ -203,6 +204,12 @@ RATE_LIMITS = {
         env_int("RATE_LIMIT_STEPS_PER_ADDRESS", 3000),
         3600,
     ),
+    # Requests for a "my appointments" link (each one may send an email).
+    "my-link": (
+        env_int("RATE_LIMIT_MY_LINKS_PER_DEVICE", 5),
+        env_int("RATE_LIMIT_MY_LINKS_PER_ADDRESS", 60),
+        3600,
+    ),
     # Password attempts from one address across every username (spraying); the lockout per
     # username and address is django-axes' (AXES_*).
     "staff-sign-in": (None, env_int("RATE_LIMIT_SIGN_INS_PER_ADDRESS", 30), 900),
@@ -227,6 +234,11 @@ BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 365)
 # A client's link to their booking works until this many days after the appointment (or the
 # request's last change, if later); then it shows how to reach the clinic instead.
 BOOKING_LINK_DAYS_AFTER = env_int("BOOKING_LINK_DAYS_AFTER", 90)
+# A "my appointments" link works this long, and one address gets at most this many an hour.
+MY_LINK_MINUTES = env_int("MY_LINK_MINUTES", 60)
+MY_LINK_EMAILS_PER_HOUR = env_int("MY_LINK_EMAILS_PER_HOUR", 3)
+# A confirmed session this close (hours) asks the client for the pre-visit re-check.
+RECHECK_LEAD_HOURS = env_int("RECHECK_LEAD_HOURS", 48)
 # Unfinished intake forms are dropped after this many hours without a change.
 INTAKE_IDLE_MINUTES = env_int("INTAKE_IDLE_MINUTES", 30)
 # Shared devices: a client's result, and the receipt of a booking sent from this browser, can be
@@ -333,6 +345,13 @@ STORAGES = {
 }
 
 WHITENOISE_USE_FINDERS = DEBUG
+
+# Uploads (therapist photos only). WhiteNoise serves static files, not uploads, so
+# clinic.views.therapist_photo streams them from MEDIA_ROOT with a year-long cache header (each
+# photo's name carries its content hash), in development and production alike; compose keeps
+# MEDIA_ROOT on the "media" volume so photos survive a new image.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # Content Security Policy: nothing inline, nothing from another host.
 SECURE_CSP = {

@@ -10,6 +10,10 @@ from education.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("services/", views.services, name="services"),
+    path("therapists/", views.therapists, name="therapists"),
+    path("visit/", views.visit, name="visit"),
+    path("media/therapists/<str:name>", views.therapist_photo, name="therapist_photo"),
     path("healthz", views.healthz, name="healthz"),
     path("finish/", views.finish, name="finish"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
@@ -23,6 +27,8 @@ urlpatterns = [
     path("articles/", include("education.urls")),
     path("intake/", include("intake.urls")),
     path("book/", include("clinic.booking.urls")),
+    path("my/", include("clinic.booking.my_urls")),
+    path("program/", include("clinic.program.urls")),
     # Clinic settings moved from the booking app to core; old bookmarks still arrive.
     path(
         f"{settings.ADMIN_URL}clinic/clinicsettings/<path:rest>",

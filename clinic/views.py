@@ -1,17 +1,84 @@
+import re
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from clinic.booking.models import Service, Therapist
+from education.models import Article
+from intake import steps as intake_steps
+
+# The clinic's front pages: what it offers, who works there, the first visit. Each reads a
+# bounded number of rows (tests assert the query count).
+
+
+def _services():
+    return list(Service.objects.bookable())
+
+
+def _therapists():
+    return list(Therapist.objects.filter(active=True))
+
 
 @require_GET
 def home(request):
-    return render(request, "clinic/home.html")
+    articles = Article.objects.published().only("title", "slug", "summary", "reading_minutes")
+    return render(
+        request,
+        "clinic/home.html",
+        {
+            "services": _services(),
+            "therapists": _therapists(),
+            "articles": list(articles[:3]),
+            "check_steps": intake_steps.LAST,
+            "check_minutes": intake_steps.MINUTES,
+        },
+    )
+
+
+@require_GET
+def services(request):
+    return render(request, "clinic/services.html", {"services": _services()})
+
+
+@require_GET
+def therapists(request):
+    return render(request, "clinic/therapists.html", {"therapists": _therapists()})
+
+
+@require_GET
+def visit(request):
+    return render(
+        request,
+        "clinic/visit.html",
+        {"check_steps": intake_steps.LAST, "check_minutes": intake_steps.MINUTES},
+    )
+
+
+PHOTO_NAME = re.compile(r"[a-z0-9-]+\.(?:webp|jpe?g|png)")
+PHOTO_TYPES = {"webp": "image/webp", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+@require_GET
+def therapist_photo(request, name: str):
+    """A therapist's photo from MEDIA_ROOT/therapists/ (WhiteNoise serves static files only).
+    Names carry the photo's content hash, so a browser may keep one for a year."""
+    if not PHOTO_NAME.fullmatch(name):
+        raise Http404
+    try:
+        photo = default_storage.open(f"therapists/{name}")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(photo, content_type=PHOTO_TYPES[name.rpartition(".")[2]])
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @require_POST

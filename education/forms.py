@@ -44,10 +44,14 @@ class ReaderQuestionForm(GuardedForm, forms.ModelForm):
             "wants_email": _("The email holds only a link to this article."),
         }
         error_messages = {
-            "name": {"required": _("Enter your name (a first name is enough).")},
+            "name": {
+                "required": _("Enter your name (a first name is enough)."),
+                "max_length": _("Shorten your name to %(limit_value)d characters or fewer."),
+            },
             "email": {
                 "required": _("Enter your email address."),
                 "invalid": _("Enter an email address in the form name@example.com."),
+                "max_length": _("Enter an email address of %(limit_value)d characters or fewer."),
             },
         }
         widgets = {

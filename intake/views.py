@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -17,6 +18,11 @@ from intake.triage import RULES_BY_ID, Level, assess
 
 def _step_url(number: int) -> str:
     return f"{reverse('intake:form')}?step={number}"
+
+
+def _completed(progress: dict) -> bool:
+    """Every question step is answered: the check-your-answers page is open to them."""
+    return progress.get("reached", 0) >= steps.LAST - 1
 
 
 def _requested_step(request, progress: dict) -> int:
@@ -44,14 +50,20 @@ def intake_form(request):
     if request.method == "POST" and _is_repeat_of_final_post(request, progress):
         # The last step posted twice (double click, reload): the first one already counted.
         return redirect("intake:result")
+    if request.method == "GET" and "step" not in request.GET:
+        return _render_start(request, progress)
     number = _requested_step(request, progress)
     step = steps.get(number)
+    # Opened from "Change" on the check-your-answers page: Next leads back there.
+    changing = bool(request.GET.get("change")) and step.section is not None
+    changing = changing and _completed(progress)
 
     if request.method == "GET":
         saved = progress.get("drafts", {}).get(str(number))
         if saved is None:
             saved = progress.get("answers", {}) if step.section else {}
-        return _render_step(request, step, _form_for(step, initial=saved))
+        form = _form_for(step, initial=saved)
+        return _render_step(request, step, form, progress=progress, changing=changing)
 
     if (wait := ratelimit.acquire(ratelimit.INTAKE_STEPS, request)) is not None:
         # Far more step posts than a person makes: a script. Nothing is stored.
@@ -86,13 +98,15 @@ def intake_form(request):
         return HttpResponseRedirect(_step_url(max(1, number - 1)))
 
     if not valid:
-        return _render_step(request, step, form, status=200)
+        return _render_step(request, step, form, progress=progress, changing=changing)
 
     progress.get("drafts", {}).pop(str(number), None)
     if step.section is not None:
         progress["answers"] = {**progress.get("answers", {}), **form.answers()}
         progress["reached"] = max(progress.get("reached", 0), number)
         session.save_progress(request, progress)
+        if changing:
+            return HttpResponseRedirect(f"{_step_url(steps.LAST)}#check-{step.key}")
         return HttpResponseRedirect(_step_url(number + 1))
 
     admission = form_guard.admit(
@@ -107,7 +121,9 @@ def intake_form(request):
     if admission.resent:
         return redirect("intake:result")  # the same last step sent twice: one intake only
     if admission.wait is not None:
-        return ratelimit.refuse(_render_step(request, step, form), admission.wait)
+        return ratelimit.refuse(
+            _render_step(request, step, form, progress=progress), admission.wait
+        )
     intake = submit(progress.get("answers", {}), form.cleaned_data, shown_in=request.LANGUAGE_CODE)
     session.remember_result(request, intake)
     return redirect("intake:result")
@@ -136,7 +152,28 @@ def _blocks(step, form) -> list[dict]:
     ]
 
 
-def _render_step(request, step, form, status=200):
+def _render_start(request, progress: dict):
+    """The check's first page: what it is for, how long it takes, what it asks and what
+    happens to the answers. A check already under way on this device can be continued."""
+    resume = None
+    if progress.get("reached") or progress.get("drafts"):
+        resume = min(progress.get("reached", 0) + 1, steps.LAST)
+    return render(
+        request,
+        "intake/start.html",
+        {
+            "steps": steps.STEPS,
+            "question_count": steps.QUESTION_COUNT,
+            "minutes": steps.MINUTES,
+            "resume_url": _step_url(resume) if resume else None,
+            "first_url": _step_url(1),
+            "idle_minutes": settings.INTAKE_IDLE_MINUTES,
+        },
+    )
+
+
+def _render_step(request, step, form, *, progress: dict, changing: bool = False):
+    is_last = step.number == steps.LAST
     return render(
         request,
         "intake/step.html",
@@ -145,9 +182,10 @@ def _render_step(request, step, form, status=200):
             "steps": steps.STEPS,
             "form": form,
             "blocks": _blocks(step, form),
-            "is_last": step.number == steps.LAST,
+            "is_last": is_last,
+            "changing": changing,
+            "review": steps.review(progress.get("answers", {})) if is_last else None,
         },
-        status=status,
     )
 
 

@@ -20,6 +20,7 @@ from clinic.booking.models import (
     DataDeletionRequest,
     Therapist,
 )
+from clinic.booking.visit_checks import checked_for_visit_at
 from clinic.core.models import ClinicSettings
 from education.models import ReaderQuestion
 from intake.models import Intake, recheck_needed, severity
@@ -87,9 +88,12 @@ def level_label(level: str) -> str:
 
 def sessions(days: list[dt.date], rules: ClinicSettings, therapist: Therapist | None) -> list[Day]:
     """Confirmed sessions on each of `days` (clinic time), earliest first: one query."""
+    # Confirmed sessions, and those a pre-visit re-check has put on hold (they keep their time
+    # until a therapist clears the new answers: clinic/booking/recheck.py).
     rows = (
         BookingRequest.objects.filter(
-            status=BookingStatus.CONFIRMED,
+            Q(status=BookingStatus.CONFIRMED)
+            | Q(status=BookingStatus.AWAITING_CLEARANCE, start__isnull=False),
             start__gte=local_midnight(days[0], rules.zone),
             start__lt=local_midnight(days[-1] + dt.timedelta(days=1), rules.zone),
         )
@@ -105,7 +109,13 @@ def sessions(days: list[dt.date], rules: ClinicSettings, therapist: Therapist | 
         booking.local_end = timezone.localtime(booking.end, rules.zone)
         booking.admin_url = reverse("admin:clinic_bookingrequest_change", args=[booking.pk])
         booking.level_label = level_label(booking.intake_level) if booking.intake_level else ""
+        booking.on_hold = booking.status == BookingStatus.AWAITING_CLEARANCE
+        # Spec section 3, rule 6: an intake older than 7 days must be re-run ("re-check
+        # needed"); the check-first questions are asked again at every visit, so a check not
+        # answered for this visit is still to be asked at the door.
         booking.recheck_needed = recheck_needed(booking.checked_at, booking.start)
+        booking.ask_at_door = not checked_for_visit_at(booking.checked_at, booking.start)
+        booking.door_check_url = reverse("backoffice_door_check", args=[booking.reference])
         by_day[booking.local_start.date()].append(booking)
     return [Day(day, by_day[day]) for day in days]
 

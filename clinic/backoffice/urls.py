@@ -2,9 +2,10 @@
 admin's own URLs) and wrapped by the admin: signed in with both factors, staff only."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 
-from clinic.backoffice import views
+from clinic.backoffice import door_check, views
+from clinic.booking.models import REFERENCE_REGEX
 
 urlpatterns = [
     path("", admin.site.admin_view(views.today), name="backoffice_today"),
@@ -13,5 +14,10 @@ urlpatterns = [
         "calendar/week/",
         admin.site.admin_view(views.calendar_week),
         name="backoffice_calendar_week",
+    ),
+    re_path(
+        rf"^door-check/(?P<reference>{REFERENCE_REGEX})/$",
+        admin.site.admin_view(door_check.door_check),
+        name="backoffice_door_check",
     ),
 ]

@@ -28,6 +28,7 @@ from clinic.booking.models import (
     Therapist,
     TimeOff,
     WorkingHours,
+    photo_for_web,
 )
 from clinic.core.admin import ClinicModelAdmin
 from clinic.core.models import ClinicSettings
@@ -62,7 +63,27 @@ class TherapistAdmin(ClinicModelAdmin):
     search_fields = ["display_name", "slug"]
     prepopulated_fields = {"slug": ["display_name"]}
     inlines = [WorkingHoursInline, TimeOffInline]
-    fields = ["display_name", "slug", "user", "specialties", "bio", "active", "accepts_new_clients"]
+    fields = [
+        "display_name",
+        "slug",
+        "user",
+        "photo",
+        "credentials",
+        "specialties",
+        "bio",
+        "active",
+        "accepts_new_clients",
+    ]
+
+    def save_model(self, request, obj, form, change):
+        """A new photo is stored as the site shows it (small, square, no metadata); the one it
+        replaces, or a cleared one, is deleted."""
+        previous = form.initial.get("photo")
+        if "photo" in form.changed_data and obj.photo:
+            obj.photo = photo_for_web(form.cleaned_data["photo"], obj.slug)
+        super().save_model(request, obj, form, change)
+        if previous and previous.name != obj.photo.name:
+            previous.storage.delete(previous.name)
 
 
 @admin.register(Service)

@@ -62,7 +62,8 @@ DEMO_SERVICES = [
         "duration_minutes": 60,
         "recovery_buffer_minutes": 15,
         "price": Decimal("95.00"),
-        "description": "Slow, firm work on the upper back, shoulders and neck.",
+        "description": "Our usual session: slow, firm work on the upper back, shoulders and "
+        "neck, with a few minutes at the start to talk about where it hurts.",
     },
     {
         "slug": "deep-tissue-90",
@@ -70,7 +71,8 @@ DEMO_SERVICES = [
         "duration_minutes": 90,
         "recovery_buffer_minutes": 15,
         "price": Decimal("135.00"),
-        "description": "Time for the whole back, with extra attention where the knots are.",
+        "description": "Time for the whole back and neck, with extra attention where the "
+        "knots are. A good choice if pain spreads or you have not had massage before.",
     },
     {
         "slug": "focused-upper-back-45",
@@ -78,7 +80,8 @@ DEMO_SERVICES = [
         "duration_minutes": 45,
         "recovery_buffer_minutes": 15,
         "price": Decimal("75.00"),
-        "description": "The area between the shoulder blades only, for a known knot.",
+        "description": "The area between the shoulder blades only, for a knot you already "
+        "know well, or a follow-up after a longer session.",
     },
 ]
 
@@ -88,7 +91,10 @@ DEMO_THERAPISTS = [
         "slug": "alex-morgan",
         "display_name": "Alex Morgan",
         "specialties": "Upper back and neck, desk workers",
-        "bio": "Licensed massage therapist for twelve years; explains what they find as they go.",
+        "credentials": "Licensed Massage Therapist (LMT), 12 years",
+        "bio": "Alex spent years at a desk before training as a therapist, and knows the "
+        "shoulder-blade ache that builds through a working week. Alex works steadily and "
+        "explains what they find as they go, so you leave knowing what to do at home.",
         "login": DEMO_USERNAME,
         "hours": [
             *((day, "09:00", "12:30") for day in range(5)),
@@ -99,7 +105,10 @@ DEMO_THERAPISTS = [
         "slug": "sam-rivera",
         "display_name": "Sam Rivera",
         "specialties": "Shoulders, climbers and swimmers",
-        "bio": "Works slowly and firmly; habla español.",
+        "credentials": "Licensed Massage Therapist (LMT), 8 years; sports massage certificate",
+        "bio": "Sam works with people whose shoulders do a lot: climbers, swimmers, parents "
+        "who carry children all day. Slow, firm pressure, checked with you often. Sam habla "
+        "español y puede hacer toda la sesión en español.",
         "login": None,
         "hours": [
             *((day, "10:00", "14:00") for day in range(1, 5)),
@@ -125,6 +134,7 @@ def seed_booking() -> None:
             defaults={
                 "display_name": item["display_name"],
                 "specialties": item["specialties"],
+                "credentials": item["credentials"],
                 "bio": item["bio"],
                 "user": user,
             },

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus, DataDeletionRequest
-from clinic.booking.tokens import manage_url
+from clinic.booking.tokens import manage_url, recheck_url
+from clinic.booking.visit_checks import is_due
 from clinic.core import mail
 from clinic.core.models import ClinicSettings
 
@@ -87,7 +88,9 @@ def cancellation(booking: BookingRequest) -> EmailMessage:
 
 
 def reminder(booking: BookingRequest) -> EmailMessage:
-    return _to_client("reminder", booking)
+    """The day-before reminder; it carries the pre-visit re-check link when one is due."""
+    link = recheck_url(booking.reference) if is_due(booking) else ""
+    return _to_client("reminder", booking, recheck_url=link)
 
 
 def expiry(booking: BookingRequest) -> EmailMessage:
@@ -151,3 +154,14 @@ def calendar_file(booking: BookingRequest) -> bytes:
     event.add("url", manage_url(booking.reference))
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def my_link(email: str, link: str, *, minutes: int, language: str) -> EmailMessage:
+    """The timed link to a client's page of all their requests (my_appointments.py): the
+    link and how long it works, nothing about the requests themselves."""
+    context = {
+        "link": link,
+        "minutes": minutes,
+        "my_url": settings.SITE_URL + reverse("my_request"),
+    }
+    return mail.send("booking_my_link", email, context, language=language)

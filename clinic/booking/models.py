@@ -1,20 +1,83 @@
+import functools
+import hashlib
+import io
 import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, RangeOperators
-from django.core.validators import MinValueValidator
+from django.contrib.staticfiles import finders
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps
 
 from clinic.core.models import ClinicSettings
 
 # --- Booking ----------------------------------------------------------------------------------
 # The pipeline that moves a BookingRequest from one status to another is pipeline.py;
 # the models only say what a consistent row looks like (constraints checked by the database).
+
+
+# Therapist photos: uploaded in the admin, checked here, stored re-encoded as a small square
+# WebP (PHOTO_SIZE px, no camera metadata such as location) named by its content hash, and
+# served by clinic.views.therapist_photo with a year-long cache (a new photo is a new name).
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_SIZE = 320
+PHOTO_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
+
+
+def validate_photo_size(file) -> None:
+    if file.size > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _(
+                "This photo is %(size)s; the largest we accept is 2 MB. Save it smaller (for "
+                "example 1000 pixels wide) and upload it again."
+            ),
+            code="photo_too_large",
+            params={"size": filesizeformat(file.size)},
+        )
+
+
+def therapist_photo_path(instance, filename: str) -> str:
+    return f"therapists/{filename}"
+
+
+def photo_for_web(upload, slug: str) -> ContentFile:
+    """The uploaded photo as the site shows it: turned upright, cropped to a square around the
+    upper middle (where a face usually is), PHOTO_SIZE px, WebP, without its metadata."""
+    upload.seek(0)
+    with Image.open(upload) as original:
+        image = ImageOps.exif_transpose(original)
+        if image.mode in ("RGBA", "LA", "P"):
+            image = image.convert("RGBA")
+            flat = Image.new("RGB", image.size, (255, 255, 255))
+            flat.paste(image, mask=image.getchannel("A"))
+            image = flat
+        image = ImageOps.fit(
+            image.convert("RGB"),
+            (PHOTO_SIZE, PHOTO_SIZE),
+            Image.Resampling.LANCZOS,
+            centering=(0.5, 0.35),
+        )
+        buffer = io.BytesIO()
+        image.save(buffer, "WEBP", quality=80, method=6)
+    data = buffer.getvalue()
+    return ContentFile(data, name=f"{slug}-{hashlib.sha256(data).hexdigest()[:12]}.webp")
+
+
+@functools.cache
+def drawn_avatar(slug: str) -> str | None:
+    """The static path of a drawn avatar for this slug (static/img/avatars/<slug>.svg), if the
+    project has one."""
+    path = f"img/avatars/{slug}.svg"
+    return path if finders.find(path) else None
 
 
 class Therapist(models.Model):
@@ -32,6 +95,26 @@ class Therapist(models.Model):
     specialties = models.CharField(
         _("specialties"), max_length=200, blank=True, help_text=_("Shown to clients, e.g. neck.")
     )
+    credentials = models.CharField(
+        _("credentials"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Licence and experience as clients should read them, e.g. “Licensed Massage "
+            "Therapist (LMT), 8 years”."
+        ),
+    )
+    photo = models.ImageField(
+        _("photo"),
+        upload_to=therapist_photo_path,
+        blank=True,
+        validators=[FileExtensionValidator(PHOTO_EXTENSIONS), validate_photo_size],
+        help_text=_(
+            "A friendly photo of the face and shoulders: JPEG, PNG or WebP, at most 2 MB. It is "
+            "cropped to a square and made smaller for the site. Without one, the site shows a "
+            "drawing or the therapist's initials."
+        ),
+    )
     active = models.BooleanField(_("active"), default=True)
     accepts_new_clients = models.BooleanField(_("accepts new clients"), default=True)
 
@@ -42,6 +125,15 @@ class Therapist(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def avatar(self) -> str | None:
+        """The drawn avatar's static path, used when there is no photo."""
+        return drawn_avatar(self.slug)
+
+    @property
+    def initials(self) -> str:
+        return "".join(word[0] for word in self.display_name.split()[:2]).upper()
 
 
 class ServiceQuerySet(models.QuerySet):

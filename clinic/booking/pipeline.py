@@ -15,6 +15,9 @@ who tried it, and changes nothing.
                                      (decline_proposal: back to requested)
     Any open request (awaiting_clearance, requested, proposed) may be declined, cancelled or
     expire when nobody answers in time.
+    A pre-visit re-check whose answers need a therapist again (recheck_needs_clearance) moves
+    a confirmed, requested or proposed booking back to awaiting_clearance; cleared, a booking
+    that was confirmed returns to its time when it is still free.
 """
 
 from __future__ import annotations
@@ -59,6 +62,7 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "expire": OPEN_STATUSES,
     "complete": (Status.CONFIRMED,),
     "no_show": (Status.CONFIRMED,),
+    "recheck_needs_clearance": (Status.CONFIRMED, Status.REQUESTED, Status.PROPOSED),
 }
 
 
@@ -318,15 +322,106 @@ def clear(
 
 
 def move_on_after_clearance(booking: BookingRequest, *, by, now=None) -> BookingRequest:
-    """The request no longer waits: it joins the others, and the client is told it moves on."""
+    """The request no longer waits: it joins the others, and the client is told it moves on.
+    A confirmed booking that the pre-visit re-check held goes back to its time instead, when
+    that time is still free (`_back_to_booked_time`)."""
+    now = _now(now)
+    if _held_by_recheck(booking):
+        return _back_to_booked_time(booking, by=by, now=now)
     return _move(
         booking,
         allowed=ALLOWED_FROM["clear"],
         to=Status.REQUESTED,
         action=_("cleared"),
-        now=_now(now),
+        now=now,
         actor=by,
         note=_("Cleared after the intake review (the reason is in the intake)."),
+        emails=[_to_client(tasks.send_cleared)],
+    )
+
+
+def recheck_needs_clearance(
+    booking: BookingRequest, *, new_intake: Intake, by=None, now=None
+) -> BookingRequest:
+    """The pre-visit re-check (clinic/booking/recheck.py) found something a therapist must look
+    at before the session: the booking waits for clearance of the new answers, which it now
+    points to. A confirmed booking keeps its therapist and time written down, so that once
+    cleared it returns to that time if it is still free; a proposed time is withdrawn (the
+    clinic proposes again after clearance). The clinic is told at once. `by` is the therapist
+    when the check was asked at the door; else the client did it through their link."""
+    now = _now(now)
+
+    def change(locked: BookingRequest) -> None:
+        locked.intake = new_intake
+        if locked.status == Status.PROPOSED:
+            _forget_proposal(locked)
+
+    return _move(
+        booking,
+        allowed=ALLOWED_FROM["recheck_needs_clearance"],
+        to=Status.AWAITING_CLEARANCE,
+        action=_("held for a review"),
+        now=now,
+        actor=by,
+        actor_kind=BookingEvent.Actor.STAFF if by is not None else BookingEvent.Actor.CLIENT,
+        note=_("The pre-visit re-check needs a therapist's review."),
+        change=change,
+        emails=[_to_clinic],
+    )
+
+
+def _held_by_recheck(booking: BookingRequest) -> bool:
+    """Whether the booking waits because a re-check held it while it was confirmed."""
+    last = BookingEvent.objects.filter(request_id=booking.pk).order_by("-pk").first()
+    return (
+        last is not None
+        and last.to_status == Status.AWAITING_CLEARANCE
+        and last.from_status == Status.CONFIRMED
+    )
+
+
+def _back_to_booked_time(booking: BookingRequest, *, by, now: dt.datetime) -> BookingRequest:
+    """Cleared after a re-check held a confirmed booking. The least surprise for both sides:
+    the client keeps their therapist and time, and the therapist's day stays as planned, with
+    a fresh confirmation email. If the time has gone meanwhile (another booking took it, time
+    off, the therapist left, or it has passed), the request joins the others with its time
+    forgotten and the client is told it can go ahead; the clinic offers a new time."""
+
+    def keep_time(locked: BookingRequest) -> None:
+        therapist, start = _check_time(locked, locked.therapist, locked.start, now)
+        _set_time(locked, therapist, start)
+        if locked.reminder_sent_at is None and locked.reminded_by_confirmation(now):
+            locked.reminder_sent_at = now
+
+    try:
+        return _move(
+            booking,
+            allowed=ALLOWED_FROM["clear"],
+            to=Status.CONFIRMED,
+            action=_("cleared"),
+            now=now,
+            actor=by,
+            note=_("Cleared after the pre-visit re-check: the booked time was still free."),
+            change=keep_time,
+            emails=[_to_client(tasks.send_confirmation)],
+        )
+    except BookingError as error:
+        if error.code == "wrong_state":
+            raise
+
+    def forget_time(locked: BookingRequest) -> None:
+        _forget_proposal(locked)
+        locked.reminder_sent_at = None
+
+    return _move(
+        booking,
+        allowed=ALLOWED_FROM["clear"],
+        to=Status.REQUESTED,
+        action=_("cleared"),
+        now=now,
+        actor=by,
+        note=_("Cleared after the pre-visit re-check; the booked time was no longer free."),
+        change=forget_time,
         emails=[_to_client(tasks.send_cleared)],
     )
 

@@ -6,7 +6,7 @@ whose data was deleted carries their address, which is nowhere else any more. Th
 
 from django.tasks import task
 
-from clinic.booking import emails
+from clinic.booking import emails, my_appointments
 from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus, DataDeletionRequest
 
 
@@ -83,3 +83,11 @@ def send_deletion_done(email: str, reference: str, language: str) -> None:
 @task
 def send_deletion_refused(deletion_id: int) -> None:
     emails.deletion_refused(DataDeletionRequest.objects.get(pk=deletion_id))
+
+
+@task
+def send_my_link(email: str, language: str) -> None:
+    """Look the address up and email it a "my appointments" link if it has requests: done
+    here, not in the request, so the form answers alike for every address. The address is an
+    argument (the second exception to ids only); finished tasks are pruned after a day."""
+    my_appointments.send_link(email, language=language)

@@ -64,3 +64,44 @@ def manage_path(reference: str) -> str:
 def manage_url(reference: str) -> str:
     """The absolute link for emails."""
     return settings.SITE_URL + manage_path(reference)
+
+
+# --- the pre-visit re-check's link ---------------------------------------------------------------
+# A link of its own (its own salt: a manage token does not open the re-check, nor the other way
+# round), tied to the booking reference, working until the session starts (worked out from the
+# booking, like the manage link's end, so it follows the booking when the time moves).
+
+RECHECK_SALT = "clinic.booking.recheck"
+
+
+def _recheck_signer() -> signing.Signer:
+    return signing.Signer(salt=RECHECK_SALT)
+
+
+def make_recheck_token(reference: str) -> str:
+    return _recheck_signer().signature(reference)
+
+
+def recheck_token_is_valid(reference: str, token: str) -> bool:
+    if not token or not isinstance(token, str):
+        return False
+    try:
+        _recheck_signer().unsign(f"{reference}{_recheck_signer().sep}{token}")
+    except signing.BadSignature:
+        return False
+    return True
+
+
+def recheck_link_is_live(booking: BookingRequest, *, now: dt.datetime | None = None) -> bool:
+    """A re-check link works until the session starts (the requested time, for a request)."""
+    return (now or timezone.now()) < booking.shown_start
+
+
+def recheck_path(reference: str) -> str:
+    path = reverse("booking_recheck", args=[reference])
+    return f"{path}?{urlencode({'token': make_recheck_token(reference)})}"
+
+
+def recheck_url(reference: str) -> str:
+    """The absolute link for the reminder email."""
+    return settings.SITE_URL + recheck_path(reference)

@@ -179,13 +179,38 @@ class ClinicSettingsAdmin(ClinicModelAdmin):
         (None, {"fields": ["name", "tagline", "time_zone"]}),
         (_("Contact details"), {"fields": ["address", "phone", "email", "opening_hours"]}),
         (
+            _("Getting here and what to bring"),
+            {
+                "fields": ["map_link", "parking", "what_to_bring"],
+                "description": _("Shown on the home page and the “Your first visit” page."),
+            },
+        ),
+        (
+            _("Your first visit page"),
+            {
+                "fields": [
+                    "visit_what_to_expect",
+                    "visit_what_to_wear",
+                    "visit_arrive_early",
+                    "visit_aftercare",
+                ],
+                "description": _(
+                    "What a new client reads before coming, at /visit/. Write as you would "
+                    "speak to them; a blank line starts a new paragraph."
+                ),
+            },
+        ),
+        (
+            _("Cancellation and no-show policy"),
+            {"fields": ["cancellation_policy", "cancellation_cutoff_hours"]},
+        ),
+        (
             _("Booking rules"),
             {
                 "fields": [
                     "minimum_notice_hours",
                     "booking_horizon_days",
                     "slot_step_minutes",
-                    "cancellation_cutoff_hours",
                     "request_expiry_hours",
                 ]
             },

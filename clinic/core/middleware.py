@@ -47,7 +47,7 @@ def permissions_policy(get_response):
     return middleware
 
 
-PRIVATE_PREFIXES = ("/intake/", "/book/")
+PRIVATE_PREFIXES = ("/intake/", "/book/", "/my/")
 
 
 def private_pages_not_stored(get_response):

@@ -3,6 +3,7 @@ admin. The table keeps the name it had when this lived in the booking app."""
 
 import zoneinfo
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -70,6 +71,47 @@ class ClinicSettings(models.Model):
             "Shown on the home page and before a client sends a booking request. The cutoff "
             "in hours is set under the booking rules and shown beside this text."
         ),
+    )
+    # "Your first visit" (/visit/): plain words for someone who has never had deep tissue work.
+    visit_what_to_expect = models.TextField(
+        _("what to expect"),
+        blank=True,
+        default="Your therapist first reads your pre-visit check with you and asks where it "
+        "hurts, what makes it worse and what you hope for. Then you lie on a padded, warm table, "
+        "covered by a sheet except the part being worked on.\n\n"
+        "Deep tissue work is slow and firm. It can feel intense, but it should never be sharp "
+        "pain. Say “lighter” or “stop” at any time: the therapist changes the pressure at once, "
+        "and you never need to explain why.\n\n"
+        "Near the end you talk about what they found and, if it helps, one or two simple things "
+        "to do at home.",
+        help_text=_("Shown on the “Your first visit” page. A blank line starts a new paragraph."),
+    )
+    visit_what_to_wear = models.TextField(
+        _("what to wear"),
+        blank=True,
+        default="Wear loose, comfortable clothes. For work on the upper back you undress to the "
+        "level you are comfortable with, in private, and stay covered by a sheet. If you prefer "
+        "to keep a top on, say so: we can work through a thin T-shirt.\n\n"
+        "Leave necklaces and long earrings at home, or take them off before the session.",
+        help_text=_("Shown on the “Your first visit” page. A blank line starts a new paragraph."),
+    )
+    visit_arrive_early = models.TextField(
+        _("arriving"),
+        blank=True,
+        default="Please arrive about 10 minutes early for your first visit, so there is time to "
+        "find us, use the bathroom and settle in without rushing. Your session starts on time and "
+        "ends on time, so arriving late shortens it.",
+        help_text=_("Shown on the “Your first visit” page. A blank line starts a new paragraph."),
+    )
+    visit_aftercare = models.TextField(
+        _("aftercare"),
+        blank=True,
+        default="Drink some water and move gently for the rest of the day; a short walk helps. "
+        "Some soreness for a day or two is normal, like after a workout. Warmth (a shower or a "
+        "heat pack) usually eases it.\n\n"
+        "Call us if the soreness lasts more than three days or gets worse. Call your doctor, or "
+        "911 in an emergency, if you have new numbness, weakness, a fever, or chest pain.",
+        help_text=_("Shown on the “Your first visit” page. A blank line starts a new paragraph."),
     )
     time_zone = models.CharField(
         _("time zone"),
@@ -139,6 +181,15 @@ class ClinicSettings(models.Model):
             current, _created = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, current, 300)
         return current
+
+    @property
+    def map_url(self) -> str:
+        """Where "Open in maps" leads: the owner's link, else an OpenStreetMap search for the
+        address (no embedded map: nothing from another host loads with the page)."""
+        if self.map_link:
+            return self.map_link
+        query = ", ".join(line.strip() for line in self.address.splitlines() if line.strip())
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": query})
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -38,6 +38,8 @@ INTAKES = Limit("intake")
 BOOKINGS = Limit("booking")
 INTAKE_STEPS = Limit("intake-step")
 STAFF_SIGN_IN = Limit("staff-sign-in")
+# Asking for a "my appointments" link by email (clinic/booking/my_appointments.py).
+MY_LINKS = Limit("my-link")
 
 
 def client_ip(request) -> str:
@@ -124,6 +126,14 @@ def acquire(limit: Limit, request) -> int | None:
             return wait
         taken.append(key)
     return None
+
+
+def acquire_for(limit: Limit, identity: str, count: int) -> int | None:
+    """Take one use of a count kept for `identity` (e.g. the email address a link goes to)
+    rather than for a device or an address, in `limit`'s window: at most `count` uses. Like
+    acquire(), None when it may go ahead, else the seconds to wait. The key holds a keyed
+    hash of the identity, never the identity."""
+    return _take(_key(limit.scope, "identity", identity), count, limit.numbers[2], time.time())
 
 
 def release(limit: Limit, request) -> None:

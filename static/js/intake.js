@@ -45,6 +45,8 @@ document.querySelectorAll("[data-emergency-for]").forEach((panel) => {
 });
 
 // After a failed submit, move focus to the list of problems so it is read out first.
+// (A "Change" link on the check-your-answers page needs no script: it leads to the question's
+// input, which the browser focuses, and back to the step's group, which can take the focus.)
 const summary = document.getElementById("error-summary");
 if (summary) {
   summary.focus();

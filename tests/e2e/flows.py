@@ -9,7 +9,7 @@ from django.core import mail
 from django_otp.oath import TOTP
 
 from intake.demo import DESK_WORKER
-from intake.steps import LAST, STEPS
+from intake.steps import LAST, MINUTES, STEPS
 from tests.e2e.browser import BrowserTab
 
 # Answer sets (intake/demo.py's desk worker, with the changes that move the result).
@@ -67,6 +67,14 @@ def answer_step(tab: BrowserTab, number: int, answers: dict) -> None:
                 page.locator(f"input[name='{question.key}'][value='{choice}']").check()
 
 
+def start_check(tab: BrowserTab) -> None:
+    """The check's start page: what it asks and how long it takes, then its one button."""
+    assert tab.path == "/intake/", tab.path
+    assert tab.page.get_by_role("heading", level=1).inner_text() == "The pre-visit check"
+    assert f"{LAST} steps, about {MINUTES} minutes." in tab.page.locator("main").inner_text()
+    tab.follow("Start the check")
+
+
 def expect_step(tab: BrowserTab, number: int) -> None:
     heading = tab.page.get_by_role("heading", level=1)
     assert heading.inner_text() == str(STEPS[number - 1].title), tab.path
@@ -101,6 +109,10 @@ def intake(
     page = tab.page
     if not tab.path.startswith("/intake/"):
         tab.go("/intake/")
+    if tab.path == "/intake/":
+        if look:
+            tab.look("intake-start", "intake start page")
+        start_check(tab)
     for step in STEPS:
         expect_step(tab, step.number)
         if error_states and step.number in (1, LAST):

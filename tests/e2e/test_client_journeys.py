@@ -81,6 +81,7 @@ def test_chest_pain_now(open_browser, deep60, alex, viewport):
     tab = open_browser(viewport)
     page = tab.page
     tab.go("/intake/")
+    flows.start_check(tab)
     flows.expect_step(tab, 1)
     flows.answer_step(tab, 1, {**flows.SELF_CARE, **flows.CHEST_PAIN_NOW})
     tab.submit("Next")
@@ -202,3 +203,41 @@ def test_doctor_first(open_browser, deep60, alex, staff_therapist, viewport):
     assert "Confirmed" in page.locator(".booking-status").inner_text()
     assert "Your appointment is confirmed" in page.locator("main").inner_text()
     client.look("manage-confirmed", "booking: manage page, confirmed")
+
+
+def test_body_map_on_the_smallest_phone(open_browser):
+    """At 320 px every place on the body map is a target of 24 x 24 px or more; the boxes
+    start with "between the shoulder blades" and name the client's own side; tapping a place
+    ticks its box."""
+    tab = open_browser("phone")
+    page = tab.page
+    page.set_viewport_size({"width": 320, "height": 700})
+    tab.go("/intake/")
+    flows.start_check(tab)
+    for number in (1, 2):
+        flows.answer_step(tab, number, flows.SELF_CARE)
+        tab.submit("Next")
+    flows.expect_step(tab, 3)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+    places = page.locator(".body-map [data-region]")
+    assert places.count() == 15
+    for index in range(places.count()):
+        box = places.nth(index).bounding_box()
+        name = places.nth(index).get_attribute("data-region")
+        assert box["width"] >= 24 and box["height"] >= 24, (name, box)
+    between = page.locator(".body-map [data-region='between_shoulder_blades']").bounding_box()
+    assert between["width"] >= 24
+
+    boxes = page.locator("input[name='pain_regions']")
+    assert boxes.first.get_attribute("value") == "between_shoulder_blades"
+    assert page.get_by_label("Left shoulder blade (your left)").count() == 1
+    assert "seen from behind" in page.locator(".region-picker").inner_text()
+    # The first box of the list is the first stop after the question's text.
+    page.locator("#q-pain_regions legend").click()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == "between_shoulder_blades"
+
+    page.locator(".body-map [data-region='shoulder_blade_left']").click()
+    assert page.get_by_label("Left shoulder blade (your left)").is_checked()
+    tab.look("intake-body-map-320", "intake body map at 320 px")

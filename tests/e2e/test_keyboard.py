@@ -157,12 +157,35 @@ def test_keyboard_only(open_browser, deep60, alex, viewport):
     tab.look("book-times", "booking: times before the pre-visit check", mouse=False)
     keys.enter()
 
-    # The pre-visit check, step by step.
+    # The check's start page, then the check step by step.
+    assert tab.path == "/intake/"
+    keys.skip_to_main()
+    keys.tab_to_control("Start the check")
+    tab.look("intake-start", "intake start page", mouse=False)
+    keys.enter()
     for step in STEPS:
         flows.expect_step(tab, step.number)
         keys.skip_to_main()
         if step.section is None:
-            contact_step(keys, kim)
+            # Check your answers: "Change" opens the step with the focus on that question,
+            # and saving comes back here.
+            # The link's name is "Change" and the question, which is hidden from sight.
+            keys.tab_to(
+                lambda s: " ".join(s["text"].split()) == "Change How old are you?", "Change"
+            )
+            keys.enter()
+            assert tab.path == "/intake/?step=2&change=1"
+            assert tab.page.url.endswith("#id_age_years")
+            focus = tab.assert_focus_visible()
+            assert focus["name"] == "age_years", focus
+            keys.focus = focus
+            keys.tab_to_control("Save and go back to your answers")
+            keys.enter()
+            assert tab.path == f"/intake/?step={LAST}"
+            assert tab.page.url.endswith("#check-about_you")
+            assert tab.page.evaluate("document.activeElement.id") == "check-about_you"
+            flows.expect_step(tab, step.number)
+            contact_step(keys, kim)  # on from the group that has the focus
         else:
             answer_step(keys, step.number, flows.PROFESSIONAL)
         if step.key == "injury":

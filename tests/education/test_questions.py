@@ -222,3 +222,14 @@ def test_a_question_sent_twice_is_saved_once(client):
         assert response.status_code == 302
         assert response["Location"].endswith("#question-sent")  # thanked both times
     assert ReaderQuestion.objects.count() == 1
+
+
+def test_too_long_name_and_email_say_what_to_fix():
+    from education.forms import ReaderQuestionForm
+
+    form = ReaderQuestionForm(
+        data={"name": "A" * 500, "email": "a" * 300 + "@example.com", "question": "Heat?"}
+    )
+    assert not form.is_valid()
+    assert form.errors["name"][0].startswith("Shorten your name to ")
+    assert form.errors["email"][0].startswith("Enter an email address of ")

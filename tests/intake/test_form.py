@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_first_step_is_check_first_alone_with_progress(client):
-    response = client.get("/intake/")
+    response = client.get("/intake/?step=1")
     html = response.content.decode()
     assert response.status_code == 200
     assert f"Step 1 of {LAST}" in html
@@ -105,9 +105,12 @@ def test_missing_answers_keep_everything_typed_and_explain_each_problem(client):
     assert response.status_code == 200
     assert 'id="error-summary"' in html
     assert 'href="#id_pain_onset_0"' in html and 'href="#id_pain_worst_0_10"' in html
-    assert "Please choose an answer." in html
-    assert "Enter a number from 0 to 10." in html
-    assert "Please enter a whole number." in html
+    # Each message says what to fix for its own question, in the summary and beside it.
+    assert html.count("Choose how your pain started.") == 2
+    assert (
+        html.count("Enter how bad the pain was at its worst as a whole number from 0 to 10.") == 2
+    )
+    assert html.count("Enter how many days ago this pain started as a whole number") == 2
     assert 'value="12"' in html and 'value="ten"' in html  # what was typed stays
     assert checked(html, "pain_trend", "better")
     assert checked(html, "pain_regions", "shoulder_blade_right")
@@ -118,7 +121,7 @@ def test_missing_answers_keep_everything_typed_and_explain_each_problem(client):
 def test_unknown_choice_is_refused(client):
     data = step_data(1, BENIGN) | {"chest_pain_now": "perhaps"}
     html = client.post("/intake/?step=1", data).content.decode()
-    assert "Please choose one of the answers shown." in html
+    assert "Say whether you have chest pain, pressure or tightness now, or had it today." in html
 
 
 def test_no_region_ticked_is_refused(client):
@@ -126,7 +129,7 @@ def test_no_region_ticked_is_refused(client):
     data = step_data(3, BENIGN)
     del data["pain_regions"]
     html = client.post("/intake/?step=3", data).content.decode()
-    assert "Please tick at least one place where you feel pain." in html
+    assert "Tick at least one place where you feel pain." in html
 
 
 def test_gated_questions_are_required_only_when_their_gate_is_met(client):
@@ -168,8 +171,8 @@ def test_contact_step_checks_email_phone_consent_and_signature(client):
     html = client.post(f"/intake/?step={LAST}", bad).content.decode()
     assert "Enter an email address like name@example.com." in html
     assert "Enter a phone number we can call, like (555) 010-0100." in html
-    assert "Please agree to the storage of your answers" in html
-    assert "Type your name exactly as you wrote it above." in html
+    assert "Tick the box to agree that the clinic keeps your answers" in html
+    assert "Type your signature exactly as your full name above." in html
     assert 'value="rosa@"' in html
     assert not Intake.objects.exists()
 
@@ -286,7 +289,7 @@ def test_intake_pages_cost_a_few_queries(client, django_assert_max_num_queries):
 
 def test_the_form_and_the_result_speak_spanish(client):
     client.post("/i18n/setlang/", {"language": "es", "next": "/"})
-    page = client.get("/intake/").content.decode()
+    page = client.get("/intake/?step=1").content.decode()
     assert '<html lang="es">' in page
     assert "Paso 1 de 8" in page and "No sé" in page
     fill_intake(client, benign(fever="feels_feverish"))
