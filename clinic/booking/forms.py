@@ -57,7 +57,10 @@ class ContactFields(forms.Form):
     client_name = forms.CharField(
         label=_("Your name"),
         max_length=120,
-        error_messages={"required": _("Enter your name.")},
+        error_messages={
+            "required": _("Enter your name."),
+            "max_length": _("Shorten your name to %(limit_value)d characters or fewer."),
+        },
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
@@ -82,6 +85,12 @@ class ContactFields(forms.Form):
         help_text=_(
             "For example a preferred pressure. Health questions belong in the pre-visit check."
         ),
+        error_messages={
+            "max_length": _(
+                "Your note is %(show_value)d characters long; the limit is %(limit_value)d. "
+                "Please shorten it."
+            )
+        },
     )
 
 

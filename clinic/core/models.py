@@ -64,9 +64,9 @@ class ClinicSettings(models.Model):
     )
     cancellation_policy = models.TextField(
         _("cancellation and no-show policy"),
-        default="Plans change: cancel or move your appointment online or by phone, free of "
-        "charge, until the cutoff below. If you cancel later than that or do not come, we may "
-        "charge half the price of the session, because the time was kept for you.",
+        default="Plans change: cancel online or by phone, or move your appointment by phone, "
+        "free of charge, until the cutoff below. If you cancel later than that or do not "
+        "come, we may charge half the price of the session, because the time was kept for you.",
         help_text=_(
             "Shown on the home page and before a client sends a booking request. The cutoff "
             "in hours is set under the booking rules and shown beside this text."

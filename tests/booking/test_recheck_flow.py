@@ -25,7 +25,7 @@ from tests.factories import make_booking, make_submitted_intake
 from tests.intake.answers import benign
 from tests.intake.test_recheck import RECHECKABLE
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.booking.recheck_urls")]
+pytestmark = pytest.mark.django_db
 
 # One rule each kind of change can report (tests/intake/test_recheck.py has them all).
 RULE_PER_CHANGE = {

@@ -31,16 +31,21 @@ def test_desk_worker(open_browser, deep60, alex, viewport):
     tab.follow("Book a session if you would like one")
     tab.look("book-choose", "booking: choose a session")
     flows.choose_session(tab, "Deep tissue 60", "Alex Morgan")
-    # The intake is done, so this page asks for their details, filled in from the intake.
+    tab.look("book-times", "booking: day and time")
+
+    # Continuing without a time shows the error summary first.
+    tab.submit("Continue")
+    assert page.locator("#error-summary").is_visible()
+    tab.look("book-times-errors", "booking: no time chosen")
+    time_label = flows.choose_first_time(tab)
+    tab.submit("Continue")
+    # The intake is done, so the next step asks for their details, filled in from the intake,
+    # under a summary of the request and above the cancellation policy.
     assert page.get_by_label("Your name").input_value() == rosa["name"]
     assert page.get_by_label("Email").input_value() == rosa["email"]
-    tab.look("book-times", "booking: day, time and details")
-
-    # Sending without a time shows the error summary first.
-    tab.submit("Send request")
-    assert page.locator("#error-summary").is_visible()
-    tab.look("book-details-errors", "booking: details with errors")
-    time_label = flows.choose_first_time(tab)
+    assert time_label in page.locator(".booking-summary").inner_text()
+    assert "If your plans change" in page.locator(".booking-policy").inner_text()
+    tab.look("book-details", "booking: details, summary and policy")
     page.get_by_label("Anything we should know? (optional)").fill("Left side is worse.")
     tab.submit("Send request")
 
@@ -146,6 +151,7 @@ def test_doctor_first(open_browser, deep60, alex, staff_therapist, viewport):
     assert "a therapist must clear you" in page.locator(".alert-warning").inner_text()
     client.look("book-times", "booking: times while awaiting clearance")
     flows.choose_first_time(client)
+    client.submit("Continue")
     client.submit("Send request")
     assert client.path == "/book/sent/"
     assert "A therapist reads your pre-visit check" in page.locator("main").inner_text()

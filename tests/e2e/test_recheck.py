@@ -8,7 +8,6 @@ page."""
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from clinic.booking.models import BookingRequest, BookingStatus
@@ -18,8 +17,6 @@ from intake.recheck import CHECK_FIRST_KEYS
 from tests.backoffice.helpers import profile_for
 from tests.e2e import flows
 from tests.factories import make_booking, make_submitted_intake
-
-pytestmark = pytest.mark.urls("tests.booking.recheck_urls")
 
 
 def test_recheck_raises_the_level(open_browser, monkeypatch, deep60, staff_therapist):

@@ -21,6 +21,7 @@ def test_two_clients_one_tablet(open_browser, deep60, alex):
     tab.follow("Book a session if you would like one")
     flows.choose_session(tab, "Deep tissue 60", "Alex Morgan")
     flows.choose_first_time(tab)
+    tab.submit("Continue")
     tab.submit("Send request")
     assert tab.path == "/book/sent/"
     reference = page.locator(".booking-reference").inner_text()

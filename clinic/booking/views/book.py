@@ -1,9 +1,11 @@
-"""/book/: choose a session, then a time, then send the request.
+"""/book/: choose a session, then a time, then give your details and send the request.
 
-The steps: `choose` (a GET form) until a session and therapist are chosen; then the time page.
-A client without a pre-visit check is sent to it with their chosen time kept (`hold_for_check`);
-with one, the time page also asks their details and sends the request (`send`). What a request
-may become is pipeline.py's business."""
+The steps: `choose` (a GET form) until a session and therapist are chosen; then the time page
+(views/times.py: GET links and a GET jump to a date, and a POST form with the times). A chosen
+time is kept in the session's draft. A client without a pre-visit check is sent to it from
+there and comes back to /book/; a client with one goes on to the details step
+(views/details.py), which shows what they are requesting and the cancellation policy, and
+sends the request (`send`). What a request may become is pipeline.py's business."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clinic.booking import availability, pipeline
 from clinic.booking.forms import ANY_THERAPIST, BookingForm, ChooseServiceForm, ChooseTimeForm
+from clinic.booking.views.details import details_page_context, typed_details
 from clinic.booking.views.gate import Gate, intake_gate
 from clinic.booking.views.times import time_page_context
 from clinic.core import form_guard, ratelimit
@@ -26,6 +30,7 @@ from intake import session as intake_session
 
 DRAFT_KEY = "booking_draft"
 SUBMITTED_KEY = "booking_submitted"
+DETAILS_STEP = "details"
 
 
 @never_cache
@@ -40,35 +45,33 @@ def book(request):
         return render(request, "clinic/booking_emergency.html")
 
     draft = request.session.get(DRAFT_KEY) or {}
+    rules = ClinicSettings.load()
+    now = timezone.now()
+    posted_details = request.method == "POST" and request.POST.get("step") == DETAILS_STEP
+    if posted_details and request.POST.get("change") in ("time", "session"):
+        return change_choice(request, rules=rules)
+    resuming = request.method == "GET" and not request.GET and bool(draft.get("start"))
+    if gate.state != "none" and (posted_details or resuming):
+        return details_step(request, gate, draft, now=now, rules=rules)
+
     source = request.POST if request.method == "POST" else request.GET
-    if request.method == "GET" and not request.GET and draft:
-        source = draft  # back from the pre-visit check: restore their choice
+    if resuming:
+        source = draft  # back from the pre-visit check before it was done: their choice
     choice = _choice_form(request, source)
     if not choice.is_bound or not choice.is_valid():
         return _choose_page(request, choice, gate)
 
-    rules = ClinicSettings.load()
-    now = timezone.now()
-    form_class = ChooseTimeForm if gate.state == "none" else BookingForm
-    if request.method == "POST":
-        form = form_class(request.POST)
-    else:
-        form = form_class(initial=_contact_initial(gate))
-
-    refused_for = None
-    if request.method == "POST" and form.is_valid():
-        if gate.state == "none":
-            response = hold_for_check(request, choice, form, now=now, rules=rules)
-        else:
-            response, refused_for = send(request, choice, form, gate, now=now)
-        if response is not None:
-            return response
-
+    form = ChooseTimeForm(request.POST if request.method == "POST" else None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and keep_time(request, choice, form, draft, now=now, rules=rules)
+    ):
+        return to_the_check(request) if gate.state == "none" else redirect("booking_start")
     context = time_page_context(
         request, choice, form, source=source, draft=draft, now=now, rules=rules
     )
-    response = render(request, "clinic/booking_times.html", {**context, "gate": gate})
-    return ratelimit.refuse(response, refused_for) if refused_for else response
+    return render(request, "clinic/booking_times.html", {**context, "gate": gate})
 
 
 def _choice_form(request, source) -> ChooseServiceForm:
@@ -109,19 +112,28 @@ def _language(request) -> str:
     return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def hold_for_check(request, choice: ChooseServiceForm, form, *, now, rules):
-    """No pre-visit check yet: keep the chosen time and send the client to the check, which
-    brings them back here when it is done. None when the time is no longer open."""
+def keep_time(request, choice: ChooseServiceForm, form, draft: dict, *, now, rules) -> bool:
+    """Keep the chosen time in the draft (with any details typed before a change of time).
+    False, with the message on the form, when the time is no longer open."""
     service, start = choice.cleaned_data["service"], form.cleaned_data["start"]
     found = availability.find_slot(service, choice.chosen_therapist(), start, now=now, rules=rules)
     if isinstance(found, availability.Unavailable):
         form.add_error("start", pipeline.slot_error(found, rules).message)
-        return None
-    request.session[DRAFT_KEY] = {
+        return False
+    kept = {
         "service": service.slug,
         "therapist": choice.cleaned_data["therapist"],
         "start": availability.slot_value(start),
     }
+    if draft.get("details"):
+        kept["details"] = draft["details"]
+    request.session[DRAFT_KEY] = kept
+    return True
+
+
+def to_the_check(request):
+    """No pre-visit check yet: the chosen time is kept, and the check brings the client back
+    here when it is done."""
     intake_session.return_after_check(request, reverse("booking_start"))
     messages.info(
         request,
@@ -132,6 +144,74 @@ def hold_for_check(request, choice: ChooseServiceForm, form, *, now, rules):
         ),
     )
     return redirect("intake:form")
+
+
+def change_choice(request, *, rules):
+    """ "Change the time" or "Change session or therapist" on the details step: what the client
+    typed goes into the draft, and comes back on the details step once they have chosen."""
+    data = request.POST
+    service, therapist = data.get("service", ""), data.get("therapist", "")
+    start = availability.parse_slot_value(data.get("start"))
+    draft = {"service": service, "therapist": therapist, "details": typed_details(data)}
+    query = {"service": service, "therapist": therapist}
+    if start is not None:
+        draft["start"] = availability.slot_value(start)
+        query["day"] = timezone.localtime(start, rules.zone).date().isoformat()
+    if data.get("change") == "session":
+        query = {"service": service, "therapist": therapist, "change": "1"}
+    request.session[DRAFT_KEY] = draft
+    return redirect(f"{reverse('booking_start')}?{urlencode(query)}")
+
+
+def details_step(request, gate: Gate, draft: dict, *, now, rules):
+    """The details page (GET: back with a kept time; POST: sending it)."""
+    if request.method == "POST":
+        choice = ChooseServiceForm(request.POST)
+        form = BookingForm(request.POST)
+    else:
+        choice = ChooseServiceForm(draft)
+        form = None
+    if not choice.is_valid():
+        return _choose_page(request, choice, gate)
+
+    if form is None:
+        start = availability.parse_slot_value(draft.get("start"))
+        found = (
+            availability.find_slot(
+                choice.cleaned_data["service"],
+                choice.chosen_therapist(),
+                start,
+                now=now,
+                rules=rules,
+            )
+            if start is not None
+            else availability.Unavailable.TAKEN
+        )
+        if isinstance(found, availability.Unavailable):
+            # The kept time was taken meanwhile: the time page says so, with that day's times.
+            context = time_page_context(
+                request, choice, ChooseTimeForm(), source=draft, draft=draft, now=now, rules=rules
+            )
+            return render(request, "clinic/booking_times.html", {**context, "gate": gate})
+        form = BookingForm(
+            initial={
+                "start": draft["start"],
+                **_contact_initial(gate),
+                **draft.get("details", {}),
+            }
+        )
+
+    refused_for = None
+    if form.is_bound and form.is_valid():
+        response, refused_for = send(request, choice, form, gate, now=now)
+        if response is not None:
+            return response
+    start = availability.parse_slot_value(
+        form.data.get("start") if form.is_bound else draft.get("start")
+    )
+    context = details_page_context(choice, form, start=start, now=now, rules=rules)
+    response = render(request, "clinic/booking_request.html", {**context, "gate": gate})
+    return ratelimit.refuse(response, refused_for) if refused_for else response
 
 
 def send(request, choice: ChooseServiceForm, form, gate: Gate, *, now):

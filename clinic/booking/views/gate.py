@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from intake import steps
 from intake.models import Intake
 from intake.session import current_intake, emergency_rules
 from intake.triage import Level
@@ -15,6 +16,9 @@ class Gate:
 
     state: str
     intake: Intake | None = None
+    # How long the check takes, for the page that asks the client to do it.
+    check_steps: int = steps.LAST
+    check_minutes: int = steps.MINUTES
 
 
 def intake_gate(request) -> Gate:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from clinic.booking import pipeline, privacy
 from clinic.booking.models import BookingRequest, BookingStatus, DataDeletionRequest
 from clinic.booking.tokens import link_is_live, manage_path, token_is_valid
+from clinic.booking.views.times import zone_in_words
 from clinic.core.models import ClinicSettings
 
 CLIENT_ACTIONS = {
@@ -104,6 +105,7 @@ def manage(request, reference: str):
             "page_url": here,
             "rules": rules,
             "zone_name": rules.time_zone,
+            "zone_words": zone_in_words(rules.time_zone),
             "after_cutoff": booking.status == BookingStatus.CONFIRMED and "cancel" not in actions,
             "answer_by": booking.answer_due(rules),
             "Status": BookingStatus,

@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 from clinic.booking.models import BookingRequest, BookingStatus
 from clinic.booking.tokens import manage_path
 from clinic.booking.views.book import SUBMITTED_KEY
+from clinic.booking.views.times import zone_in_words
+from clinic.core.models import ClinicSettings
 from intake.session import still_shown
 
 
@@ -24,5 +26,10 @@ def sent(request):
     return render(
         request,
         "clinic/booking_sent.html",
-        {"booking": booking, "manage_url": manage_path(reference), "Status": BookingStatus},
+        {
+            "booking": booking,
+            "manage_url": manage_path(reference),
+            "Status": BookingStatus,
+            "zone_words": zone_in_words(ClinicSettings.load().time_zone),
+        },
     )

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='clinicsettings',
             name='cancellation_policy',
-            field=models.TextField(default='Plans change: cancel or move your appointment online or by phone, free of charge, until the cutoff below. If you cancel later than that or do not come, we may charge half the price of the session, because the time was kept for you.', help_text='Shown on the home page and before a client sends a booking request. The cutoff in hours is set under the booking rules and shown beside this text.', verbose_name='cancellation and no-show policy'),
+            field=models.TextField(default='Plans change: cancel online or by phone, or move your appointment by phone, free of charge, until the cutoff below. If you cancel later than that or do not come, we may charge half the price of the session, because the time was kept for you.', help_text='Shown on the home page and before a client sends a booking request. The cutoff in hours is set under the booking rules and shown beside this text.', verbose_name='cancellation and no-show policy'),
         ),
         migrations.AddField(
             model_name='clinicsettings',
