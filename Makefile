@@ -12,7 +12,7 @@ export DEBUG ?= 1
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/unknot
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help run serve test e2e lint format install assets db worker bench lock clean demo-code
+.PHONY: help run serve test e2e lint format install assets db worker bench lock clean demo-code messages
 
 help:
 	@echo "make run    install, prepare the database, load demo content, serve on 127.0.0.1:8000"
@@ -20,7 +20,7 @@ help:
 	@echo "make e2e    only the browser tests (needs Chromium)"
 	@echo "make serve  the same site under gunicorn, the production way"
 	@echo "make worker the background task worker (emails, reminders)"
-	@echo "make lint / format / bench / lock / clean"
+	@echo "make lint / format / bench / lock / messages / clean"
 
 # --- installation ------------------------------------------------------------------------------
 
@@ -138,6 +138,12 @@ bench: install assets bench/node_modules/.installed
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# Collect new strings into the Spanish catalogue (then translate them in locale/es/); the body
+# map's labels live in an SVG template, hence -e svg.
+messages: install
+	$(PY) manage.py makemessages -l es -e html,txt,py,svg --ignore=.venv --ignore=node_modules \
+	  --ignore=tests --ignore=bench --no-obsolete
 
 lock: $(PY)
 	@[ -x $(VENV)/bin/uv ] || $(VENV)/bin/pip install --quiet uv==$(UV_VERSION)
