@@ -67,7 +67,7 @@ ALLOWED_ATTRIBUTE_VALUES = {"div": {"role": {"note"}}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 # An article's image: one of the project's drawings, named relative to static/img/.
-IMAGE_SOURCE = re.compile(r"(?:exercises|illustrations)/[a-z0-9][a-z0-9_-]*\.svg")
+IMAGE_SOURCE = re.compile(r"(?:exercises|illustrations|program)/[a-z0-9][a-z0-9_-]*\.svg")
 IMAGE_STATIC_DIR = "img/"
 CALLOUT_TYPES = {"stop", "note", "tip"}
 

@@ -23,6 +23,7 @@ class ProgramConfig(AppConfig):
             "view_program_health",
             "view_lessondone",
             "view_checkin",
+            "view_programaccess",
         ],
         FRONT_DESK: ["view_lesson", "view_enrolment"],
     }

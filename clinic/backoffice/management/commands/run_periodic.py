@@ -8,6 +8,7 @@ from django.db import close_old_connections
 
 from clinic.backoffice import notices
 from clinic.booking import pipeline, privacy
+from clinic.program import enrolment as program_enrolment
 from intake import retention
 
 logger = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ JOBS = {
     "Unfinished forms dropped": lambda: retention.purge_abandoned_forms(),
     "Booking requests anonymised": lambda: privacy.anonymise_expired_bookings(),
     "Staff digests sent": lambda: notices.send_daily_digest(),
+    "Program lesson emails queued": lambda: program_enrolment.send_due_lesson_emails(),
     "": prune_finished_tasks,
 }
 

@@ -12,3 +12,5 @@ class Command(BaseCommand):
         call_command("prepare_database", stdout=self.stdout, stderr=self.stderr)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("seed_demo", stdout=self.stdout)
+        # After the articles: lessons name the articles they relate to.
+        call_command("load_program", stdout=self.stdout)
