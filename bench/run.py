@@ -7,10 +7,11 @@
 2. The site under gunicorn with DEBUG=0, WhiteNoise and Redis, on a free port of 127.0.0.1, with
    the demo content in a database of its own (bench/server.py; BENCH_DATABASE_URL, default
    unknot_bench, is kept between runs and migrated each time).
-3. First-visit weight of home, an article, the pre-visit check and booking (bench/weight.py),
-   against the budgets of issue 14: home <= 60 KB with its hero, an article <= 22 KB.
+3. First-visit weight of home, an article, a program lesson, the pre-visit check and booking
+   (bench/weight.py), against the budgets: home <= 60 KB with its hero, an article or a lesson
+   <= 22 KB.
 4. Answer times of the education pages (bench/education_pages.py).
-5. Lighthouse mobile scores for the same four pages (bench/lighthouse.py), against 100.
+5. Lighthouse mobile scores for the same pages (bench/lighthouse.py), against 100.
 
 The summary is printed last and written to bench/results/latest.md, which the README quotes;
 Lighthouse's JSON reports and gunicorn's log stay in bench/results/ (not committed). Exits 0

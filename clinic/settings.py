@@ -231,6 +231,9 @@ INTAKE_RETENTION_YEARS = env_int("INTAKE_RETENTION_YEARS", 7)
 # statistics (service, therapist, times, status, history without notes) stay. A year covers
 # card disputes, "when was my last visit?" and follow-up questions.
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 365)
+# Days the self-care program keeps an enrolment (email, baseline scores, lessons done,
+# check-ins) after its last sign of life; then run_periodic deletes it. Its audit trail stays.
+PROGRAM_RETENTION_DAYS = env_int("PROGRAM_RETENTION_DAYS", 365)
 # A client's link to their booking works until this many days after the appointment (or the
 # request's last change, if later); then it shows how to reach the clinic instead.
 BOOKING_LINK_DAYS_AFTER = env_int("BOOKING_LINK_DAYS_AFTER", 90)

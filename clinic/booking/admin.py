@@ -252,6 +252,7 @@ class BookingRequestAdmin(ClinicModelAdmin):
         "service",
         "requested_therapist",
         "requested_start",
+        "reschedules",
         "therapist",
         "start",
         "end",
@@ -267,7 +268,7 @@ class BookingRequestAdmin(ClinicModelAdmin):
         (_("Client"), {"fields": ["client_name", "email", "phone", "language", "note"]}),
         (
             _("Requested"),
-            {"fields": ["service", "requested_therapist", "requested_start"]},
+            {"fields": ["service", "requested_therapist", "requested_start", "reschedules"]},
         ),
         (
             _("Proposed or booked"),

@@ -66,6 +66,36 @@ def confirmation(booking: BookingRequest) -> EmailMessage:
     )
 
 
+def moved(booking: BookingRequest) -> EmailMessage | None:
+    """The appointment has a new time (the clinic confirmed the client's new time, or it was
+    moved at once): the new time, with a calendar file for it."""
+    if not booking.email:
+        return None
+    replaced = booking.reschedules
+    attachments = [(f"{booking.reference}.ics", calendar_file(booking), "text/calendar")]
+    if replaced is not None and replaced.status == BookingStatus.CANCELLED:
+        # The old time's event, withdrawn, so that calendars which read it remove it.
+        attachments.append(
+            (
+                f"{replaced.reference}-cancelled.ics",
+                calendar_file(replaced, cancelled=True),
+                "text/calendar",
+            )
+        )
+    return mail.send(
+        "booking_moved",
+        booking.email,
+        _context(booking, replaced=replaced),
+        language=booking.language,
+        attachments=attachments,
+    )
+
+
+def reschedule_receipt(booking: BookingRequest) -> EmailMessage | None:
+    """We have the client's request for a new time; their old time stays booked until then."""
+    return _to_client("reschedule_receipt", booking, replaced=booking.reschedules)
+
+
 def proposal(booking: BookingRequest) -> EmailMessage:
     """The clinic offers another time; accept or decline through the link."""
     link = manage_url(booking.reference)
@@ -132,14 +162,18 @@ def deletion_refused(deletion: DataDeletionRequest) -> EmailMessage:
     )
 
 
-def calendar_file(booking: BookingRequest) -> bytes:
-    """An iCalendar (.ics) event for a booked session, in UTC."""
+def calendar_file(booking: BookingRequest, *, cancelled: bool = False) -> bytes:
+    """An iCalendar (.ics) event for a booked session, in UTC (`cancelled`: the same event
+    withdrawn, for a time that was replaced)."""
     rules = ClinicSettings.load()
     calendar = icalendar.Calendar()
     calendar.add("prodid", "-//Unknot//Booking//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = icalendar.Event()
+    if cancelled:
+        event.add("status", "CANCELLED")
+        event.add("sequence", 1)
     event.add("uid", f"{booking.reference}@{settings.SITE_URL.split('://')[-1]}")
     event.add("dtstamp", dt.datetime.now(dt.UTC))
     event.add("dtstart", booking.start.astimezone(dt.UTC))

@@ -204,3 +204,34 @@ class CancelForm(ReasonForm, SureForm):
         initial=True,
         help_text=_("Untick only if you have already told them, for example on the phone."),
     )
+
+
+# --- the client's own link: cancelling and moving a time -----------------------------------------
+
+
+class ClientCancelForm(forms.Form):
+    """The optional reason a client gives when cancelling (read by the clinic only)."""
+
+    reason = forms.CharField(
+        label=_("Why are you cancelling? (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: “I have to work”. Only the clinic reads it. Please do not write "
+            "health details here."
+        ),
+        error_messages={
+            "max_length": _(
+                "Your reason is %(show_value)d characters long; the limit is %(limit_value)d. "
+                "Please shorten it."
+            )
+        },
+    )
+
+
+class RescheduleForm(ChooseTimeForm):
+    """The new time a client picks for their booking (whether it is open is availability's
+    and the pipeline's business). `confirm` is set by the confirmation step's button."""
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)

@@ -401,6 +401,17 @@ class BookingRequest(models.Model):
         help_text=_("The clinic's reason when it declined or cancelled; shown to the client."),
     )
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    reschedules = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reschedule_requests",
+        verbose_name=_("moves the booking"),
+        help_text=_(
+            "The confirmed booking this request would replace: confirming it cancels that one."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -446,6 +457,12 @@ class BookingRequest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(reminder_sent_at__isnull=True) | models.Q(start__isnull=False),
                 name="booking_reminder_needs_time",
+            ),
+            models.UniqueConstraint(
+                fields=["reschedules"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="booking_one_open_reschedule",
+                violation_error_message=_("This appointment already has a new time waiting."),
             ),
             ExclusionConstraint(
                 name="booking_no_double_booking",

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clinic.booking import availability, tasks
@@ -63,7 +64,10 @@ ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "complete": (Status.CONFIRMED,),
     "no_show": (Status.CONFIRMED,),
     "recheck_needs_clearance": (Status.CONFIRMED, Status.REQUESTED, Status.PROPOSED),
+    "reschedule_by_client": (Status.CONFIRMED,),
 }
+# The longest reason a client may give when cancelling.
+CANCEL_REASON_LENGTH = 500
 
 
 class BookingError(Exception):
@@ -468,7 +472,9 @@ def confirm(
         if locked.reminded_by_confirmation(now):
             # Confirmed within a day of the session: the confirmation is the reminder.
             locked.reminder_sent_at = now
+        _replace_old_booking(locked, actor=by, now=now)
 
+    replaces = _replaced_reference(booking)
     return _move(
         booking,
         allowed=ALLOWED_FROM["confirm"],
@@ -476,9 +482,9 @@ def confirm(
         action=_("confirmed"),
         now=now,
         actor=by,
-        note=note.strip(),
+        note=_join(_replaces_note(replaces), note.strip()),
         change=change,
-        emails=[_to_client(tasks.send_confirmation)],
+        emails=[_to_client(tasks.send_moved if replaces else tasks.send_confirmation)],
     )
 
 
@@ -533,7 +539,9 @@ def accept_proposal(booking: BookingRequest, *, now=None) -> BookingRequest:
             )
         if locked.reminded_by_confirmation(now):
             locked.reminder_sent_at = now
+        _replace_old_booking(locked, actor=None, now=now)
 
+    replaces = _replaced_reference(booking)
     return _move(
         booking,
         allowed=ALLOWED_FROM["accept_proposal"],
@@ -541,8 +549,12 @@ def accept_proposal(booking: BookingRequest, *, now=None) -> BookingRequest:
         action=_("accepted"),
         now=now,
         actor_kind=BookingEvent.Actor.CLIENT,
+        note=_replaces_note(replaces),
         change=change,
-        emails=[_to_client(tasks.send_confirmation), _to_clinic],
+        emails=[
+            _to_client(tasks.send_moved if replaces else tasks.send_confirmation),
+            _to_clinic,
+        ],
     )
 
 
@@ -597,10 +609,13 @@ def cancellable_by_client(booking: BookingRequest, now, rules: ClinicSettings) -
     return booking.status == Status.CONFIRMED and now <= booking.start - rules.cancellation_cutoff
 
 
-def cancel_by_client(booking: BookingRequest, *, now=None) -> BookingRequest:
-    """The client withdraws a request, or cancels a booking before the cutoff."""
+def cancel_by_client(booking: BookingRequest, *, reason: str = "", now=None) -> BookingRequest:
+    """The client withdraws a request, or cancels a booking before the cutoff. Their optional
+    reason (no health detail is asked for) is the event's note, which the clinic's notice
+    carries. A new time they had asked for this booking is withdrawn with it."""
     now = _now(now)
     rules = ClinicSettings.load()
+    reason = reason.strip()[:CANCEL_REASON_LENGTH]
 
     def change(locked: BookingRequest) -> None:
         if not cancellable_by_client(locked, now, rules):
@@ -612,6 +627,23 @@ def cancel_by_client(booking: BookingRequest, *, now=None) -> BookingRequest:
                 % {"hours": rules.cancellation_cutoff_hours, "phone": rules.phone},
                 code="cutoff",
             )
+        pending = BookingRequest.objects.select_for_update().filter(
+            reschedules=locked, status__in=OPEN_STATUSES
+        )
+        for waiting in pending:
+            from_status = waiting.status
+            waiting.status = Status.CANCELLED
+            waiting.status_changed_at = now
+            waiting.save(update_fields=["status", "status_changed_at", "updated_at"])
+            BookingEvent.objects.create(
+                request=waiting,
+                from_status=from_status,
+                to_status=Status.CANCELLED,
+                actor_kind=BookingEvent.Actor.CLIENT,
+                at=now,
+                note=_("Withdrawn: the client cancelled %(reference)s.")
+                % {"reference": locked.reference},
+            )
 
     return _move(
         booking,
@@ -620,8 +652,194 @@ def cancel_by_client(booking: BookingRequest, *, now=None) -> BookingRequest:
         action=_("cancelled"),
         now=now,
         actor_kind=BookingEvent.Actor.CLIENT,
+        note=reason,
         change=change,
         emails=[_to_client(tasks.send_cancellation), _to_clinic],
+    )
+
+
+# --- a client moving a confirmed time ------------------------------------------------------------
+
+
+def changeable_by_client(booking: BookingRequest, now, rules: ClinicSettings) -> bool:
+    """A confirmed booking may be moved online until the cancellation cutoff."""
+    return booking.status == Status.CONFIRMED and now <= booking.start - rules.cancellation_cutoff
+
+
+def open_reschedule(booking: BookingRequest) -> BookingRequest | None:
+    """The new time this booking's client asked for and the clinic has not answered yet."""
+    return (
+        BookingRequest.objects.select_related("service", "therapist", "requested_therapist")
+        .filter(reschedules=booking, status__in=OPEN_STATUSES)
+        .first()
+    )
+
+
+def _join(*notes: str) -> str:
+    return "\n".join(note for note in notes if note)
+
+
+def _replaced_reference(booking: BookingRequest) -> str:
+    """The reference of the booking that `booking` would replace ("" when none)."""
+    return (
+        BookingRequest.objects.filter(pk=booking.pk)
+        .values_list("reschedules__reference", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _replaces_note(reference: str) -> str:
+    return _("Replaces %(reference)s") % {"reference": reference} if reference else ""
+
+
+def _replace_old_booking(locked: BookingRequest, *, actor, now: dt.datetime) -> None:
+    """Confirming a request that moves a booking cancels that booking in the same transaction
+    (before the new time is saved, so the same therapist's overlapping time is free), with
+    one event of its own. An old booking no longer confirmed is left as it is."""
+    if locked.reschedules_id is None:
+        return
+    old = BookingRequest.objects.select_for_update(of=("self",)).get(pk=locked.reschedules_id)
+    if old.status != Status.CONFIRMED:
+        return
+    old.status = Status.CANCELLED
+    old.status_changed_at = now
+    old.save(update_fields=["status", "status_changed_at", "updated_at"])
+    BookingEvent.objects.create(
+        request=old,
+        from_status=Status.CONFIRMED,
+        to_status=Status.CANCELLED,
+        actor=actor,
+        actor_kind=BookingEvent.Actor.STAFF if actor is not None else BookingEvent.Actor.CLIENT,
+        at=now,
+        note=_("Moved to %(reference)s") % {"reference": locked.reference},
+    )
+
+
+def _cutoff_error(rules: ClinicSettings) -> BookingError:
+    return BookingError(
+        _(
+            "Appointments can be changed online until %(hours)s hours before they start. "
+            "Please call us at %(phone)s."
+        )
+        % {"hours": rules.cancellation_cutoff_hours, "phone": rules.phone},
+        code="cutoff",
+    )
+
+
+def reschedule_by_client(
+    booking: BookingRequest, *, start: dt.datetime, now=None
+) -> BookingRequest:
+    """The client picks a new time for a confirmed booking. Returns the new request (status
+    requested, or awaiting clearance when the intake needs a therapist's look first), or the
+    booking itself when it was moved at once: the clinic allows that (clients_move_times), the
+    intake is cleared and the same therapist is free at the new time. The old time stays
+    booked until the clinic confirms the new one (confirm cancels it then)."""
+    now = _now(now)
+    rules = ClinicSettings.load()
+    with transaction.atomic():
+        old = (
+            BookingRequest.objects.select_for_update(of=("self",))
+            .select_related("service", "intake", "therapist")
+            .get(pk=booking.pk)
+        )
+        if old.status not in ALLOWED_FROM["reschedule_by_client"]:
+            raise _wrong_state(old, _("moved"))
+        if not changeable_by_client(old, now, rules):
+            raise _cutoff_error(rules)
+        intake = old.intake
+        if intake is None:
+            raise BookingError(
+                _("Please call us at %(phone)s to change this appointment.")
+                % {"phone": rules.phone},
+                code="no_intake",
+            )
+        if intake.level == Level.EMERGENCY:
+            raise BookingError(
+                _("Your answers need emergency care now: call 911. We cannot take a booking."),
+                code="emergency",
+            )
+        if start == old.start:
+            raise BookingError(
+                _("That is the time you have already. Choose another time."), code="slot_same"
+            )
+        pending = open_reschedule(old)
+        if pending is not None:
+            raise BookingError(
+                _(
+                    "You have already asked to move this appointment (request %(reference)s). "
+                    "Please wait for our answer, or cancel that request first."
+                )
+                % {"reference": pending.reference},
+                code="pending",
+            )
+        wanted = old.therapist if old.requested_therapist_id else None
+        if rules.clients_move_times and intake.cleared_for_booking:
+            same = availability.find_slot(old.service, old.therapist, start, now=now, rules=rules)
+            if not isinstance(same, availability.Unavailable):
+                return _move_now(old, start, now=now)
+        found = availability.find_slot(old.service, wanted, start, now=now, rules=rules)
+        if isinstance(found, availability.Unavailable):
+            raise slot_error(found, rules)
+        status = Status.REQUESTED if intake.cleared_for_booking else Status.AWAITING_CLEARANCE
+        new = BookingRequest(
+            service=old.service,
+            requested_therapist=wanted,
+            requested_start=start,
+            client_name=old.client_name,
+            email=old.email,
+            phone=old.phone,
+            note=old.note,
+            language=old.language,
+            intake=intake,
+            status=status,
+            status_changed_at=now,
+            reschedules=old,
+        )
+        for attempt in range(8):
+            try:
+                with transaction.atomic():
+                    new.save()
+                break
+            except IntegrityError:
+                if (
+                    attempt == 7
+                    or not BookingRequest.objects.filter(reference=new.reference).exists()
+                ):
+                    raise
+                new.reference = new_reference()
+        event = BookingEvent.objects.create(
+            request=new,
+            from_status="",
+            to_status=status,
+            actor_kind=BookingEvent.Actor.CLIENT,
+            at=now,
+            note=_("Asks to move %(reference)s") % {"reference": old.reference},
+        )
+        tasks.send_reschedule_receipt.enqueue(new.pk)
+        _to_clinic(new, event)
+    return new
+
+
+def _move_now(booking: BookingRequest, start: dt.datetime, *, now) -> BookingRequest:
+    """The booking itself moves to a free time of the same therapist (one event)."""
+    before = timezone.localtime(booking.start, ClinicSettings.load().zone)
+
+    def change(locked: BookingRequest) -> None:
+        _set_time(locked, locked.therapist, start)
+        locked.reminder_sent_at = now if locked.reminded_by_confirmation(now) else None
+
+    return _move(
+        booking,
+        allowed=ALLOWED_FROM["reschedule_by_client"],
+        to=Status.CONFIRMED,
+        action=_("moved"),
+        now=now,
+        actor_kind=BookingEvent.Actor.CLIENT,
+        note=_("Moved by the client; it was on %(when)s")
+        % {"when": date_format(before, "D j M Y, H:i")},
+        change=change,
+        emails=[_to_client(tasks.send_moved), _to_clinic],
     )
 
 

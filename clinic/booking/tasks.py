@@ -11,9 +11,9 @@ from clinic.booking.models import BookingEvent, BookingRequest, BookingStatus, D
 
 
 def _load(booking_id: int) -> BookingRequest:
-    return BookingRequest.objects.select_related("service", "therapist", "requested_therapist").get(
-        pk=booking_id
-    )
+    return BookingRequest.objects.select_related(
+        "service", "therapist", "requested_therapist", "reschedules"
+    ).get(pk=booking_id)
 
 
 @task
@@ -29,6 +29,16 @@ def send_clinic_notice(booking_id: int, event_id: int) -> None:
 @task
 def send_confirmation(booking_id: int) -> None:
     emails.confirmation(_load(booking_id))
+
+
+@task
+def send_moved(booking_id: int) -> None:
+    emails.moved(_load(booking_id))
+
+
+@task
+def send_reschedule_receipt(booking_id: int) -> None:
+    emails.reschedule_receipt(_load(booking_id))
 
 
 @task

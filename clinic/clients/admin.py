@@ -39,6 +39,14 @@ class HealthRecordAdmin(ClinicModelAdmin):
         return False
 
 
+def recommended(note: VisitNote | None) -> dict | None:
+    """The lesson a visit note recommends, named and linked as the client sees it."""
+    lesson = note.recommended_lesson if note is not None else None
+    if lesson is None:
+        return None
+    return {"label": records.lesson_label(lesson), "url": lesson.get_absolute_url()}
+
+
 @admin.register(Client)
 class ClientAdmin(HealthRecordAdmin):
     list_display = ["__str__", "email", "intake_count", "booking_count", "last_booked"]
@@ -104,7 +112,14 @@ class ClientAdmin(HealthRecordAdmin):
         records.record_access(
             client.pk, request.user, Action.VIEWED_HISTORY, ip_address=client_ip(request)
         )
-        record = records.history(client)
+        program_health = request.user.has_perm(records.PROGRAM_HEALTH)
+        record = records.history(client, program_health=program_health)
+        records.record_program_view(
+            record.program and record.program.enrolment,
+            request.user,
+            ip_address=client_ip(request),
+            health=program_health,
+        )
         can_write = request.user.has_perm("clients.add_visitnote") and request.user.has_perm(
             SEES_HEALTH
         )
@@ -123,11 +138,17 @@ class ClientAdmin(HealthRecordAdmin):
                 {
                     "booking": booking,
                     "note": getattr(booking, "visit_note", None),
+                    "lesson": recommended(getattr(booking, "visit_note", None)),
                     "add_note_url": f"{add_note}?{urlencode({'booking': booking.pk})}"
                     if can_write
                     else None,
                 }
                 for booking in record.bookings
+            ],
+            "program": record.program,
+            "check_ins": [
+                {"check_in": row, "badge": level_badge(row.level, row.get_level_display())}
+                for row in (record.program.check_ins if record.program else [])
             ],
             "can_export": request.user.has_perm("intake.export_intake"),
             "record": record,
@@ -144,7 +165,15 @@ class ClientAdmin(HealthRecordAdmin):
         records.record_access(
             client.pk, request.user, Action.EXPORTED, ip_address=client_ip(request)
         )
-        response = HttpResponse(records.as_text(client), content_type="text/plain; charset=utf-8")
+        program_health = request.user.has_perm(records.PROGRAM_HEALTH)
+        records.record_program_view(
+            records.enrolment_of(client),
+            request.user,
+            ip_address=client_ip(request),
+            health=program_health,
+        )
+        text = records.as_text(client, program_health=program_health)
+        response = HttpResponse(text, content_type="text/plain; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="client-{client.pk}.txt"'
         return response
 
@@ -163,8 +192,23 @@ class VisitNoteAdmin(HealthRecordAdmin):
         return note.is_locked()
 
     def get_fields(self, request, obj=None):
-        fields = ["areas", "pressure", "techniques", "response", "home_care", "plan"]
-        return fields if obj is None else [*self.readonly_fields, *fields]
+        fields = list(VisitNoteForm.Meta.fields)
+        if obj is None:
+            return fields
+        if obj.is_locked():
+            # Read-only: the lesson named as in the form ("Lesson 3: Settling a flare").
+            fields[fields.index("recommended_lesson")] = "lesson_recommended"
+        return [*self.readonly_fields, *fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_locked():
+            return [*self.readonly_fields, "lesson_recommended"]
+        return self.readonly_fields
+
+    @admin.display(description=_("lesson recommended"))
+    def lesson_recommended(self, note):
+        lesson = recommended(note)
+        return lesson["label"] if lesson else _("No lesson")
 
     def has_change_permission(self, request, obj=None):
         # Locked 24 hours after signing: then the page is read-only and addenda are added.

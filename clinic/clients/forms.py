@@ -2,7 +2,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clinic.clients.models import PRESSURE_MAX, PRESSURE_MIN, VisitNote
+from clinic.clients.records import lesson_label
+from clinic.program.models import Lesson
 from intake.questions import BODY_REGIONS
+
+
+class LessonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return lesson_label(obj)
 
 
 class VisitNoteForm(forms.ModelForm):
@@ -19,10 +26,28 @@ class VisitNoteForm(forms.ModelForm):
         widget=forms.RadioSelect,
         help_text=_("1 = very light, 5 = very firm."),
     )
+    recommended_lesson = LessonChoiceField(
+        label=_("lesson recommended"),
+        queryset=Lesson.objects.order_by("order").only("pk", "order", "title"),
+        required=False,
+        empty_label=_("No lesson"),
+        help_text=_(
+            "A lesson of the free self-care program to suggest to the client. It shows in "
+            "their history and locks with the note."
+        ),
+    )
 
     class Meta:
         model = VisitNote
-        fields = ["areas", "pressure", "techniques", "response", "home_care", "plan"]
+        fields = [
+            "areas",
+            "pressure",
+            "techniques",
+            "response",
+            "home_care",
+            "recommended_lesson",
+            "plan",
+        ]
         widgets = {
             "response": forms.Textarea(attrs={"rows": 3}),
             "home_care": forms.Textarea(attrs={"rows": 3}),

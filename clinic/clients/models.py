@@ -119,6 +119,20 @@ class VisitNote(models.Model):
     response = models.TextField(_("how the client responded"), max_length=2000)
     home_care = models.TextField(_("home care advised"), max_length=2000, blank=True)
     plan = models.TextField(_("plan for next time"), max_length=2000, blank=True)
+    # A program lesson the therapist suggests: part of the note, so locked with it after 24
+    # hours. If the lesson is ever removed from the program, the database itself sets this to
+    # NULL (ON DELETE SET NULL, migration 0003): the one change a locked note still takes.
+    # Django leaves it to the database (DO_NOTHING, its own constraint) because a Django-side
+    # SET_NULL would run an UPDATE while the lesson still exists, which the lock refuses.
+    recommended_lesson = models.ForeignKey(
+        "program.Lesson",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lesson recommended"),
+    )
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -1,9 +1,15 @@
 """Client records: filing intakes and booking requests under one client per verified email,
 letting go of what the client's data no longer backs, visit notes (signed, locked after
 NOTE_EDITABLE_FOR, then addenda) and the history a therapist reads. Every read of a history
-or a note, and every change, leaves a ClientAccess row."""
+or a note, and every change, leaves a ClientAccess row.
+
+The history includes the client's self-care program (clinic.program), matched by email: where
+they are and which lessons they did for anyone who reads the history, and their baseline
+scores and check-ins only for staff with `program.view_program_health`; a look at those is also
+recorded in the program's own audit trail (ProgramAccess)."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Prefetch
@@ -18,6 +24,14 @@ from clinic.clients.models import (
     ClientIntake,
     VisitNote,
     VisitNoteAddendum,
+)
+from clinic.program.models import (
+    LESSON_COUNT,
+    CheckIn,
+    Enrolment,
+    Lesson,
+    LessonDone,
+    ProgramAccess,
 )
 from intake.models import Intake
 
@@ -245,6 +259,103 @@ def add_addendum(note: VisitNote, text: str, *, by, ip_address=None, now=None) -
     return addendum
 
 
+# --- the self-care program ------------------------------------------------------------------------
+
+PROGRAM_HEALTH = "program.view_program_health"
+
+
+def lesson_label(lesson: Lesson) -> str:
+    """How a lesson is named to therapists: "Lesson 3: Settling a flare"."""
+    return _("Lesson %(number)s: %(title)s") % {"number": lesson.order, "title": lesson.title}
+
+
+# What a lesson row needs for a title: its body is long and never shown here.
+LESSON_BULK = ("lesson__body", "lesson__body_html", "lesson__toc", "lesson__summary")
+
+
+@dataclass(frozen=True)
+class ProgramRecord:
+    """The client's enrolment in the self-care program. `baseline` and `check_ins` are health
+    information: filled only when the reader may see them (`health`)."""
+
+    enrolment: Enrolment
+    done: list[LessonDone]
+    health: bool
+    baseline: tuple[int, int] | None = None
+    check_ins: list[CheckIn] = field(default_factory=list)
+    lesson_count: int = LESSON_COUNT
+
+    @property
+    def status(self) -> str:
+        row = self.enrolment
+        if row.unsubscribed_at:
+            return _("Unsubscribed: no program email goes out.")
+        if row.confirmed_at is None:
+            return _("Email not confirmed yet: no lesson email goes out.")
+        if row.needs_doctor_ok:
+            return _("Waiting for a doctor's OK before starting.")
+        if row.started_at is None:
+            return _("Email confirmed; the program has not started.")
+        return _("Taking the program.")
+
+    def done_lessons(self) -> list[tuple[str, datetime]]:
+        return [(lesson_label(done.lesson), done.done_at) for done in self.done]
+
+
+def program_record(client: Client, *, health: bool) -> ProgramRecord | None:
+    """The client's enrolment (matched by their email), in at most three queries whatever the
+    number of lessons or check-ins; None when that email never joined the program."""
+    rows = Enrolment.objects.filter(email=normalise_email(client.email)).prefetch_related(
+        Prefetch(
+            "done",
+            queryset=LessonDone.objects.select_related("lesson")
+            .defer(*LESSON_BULK)
+            .order_by("lesson__order"),
+        )
+    )
+    if health:
+        rows = rows.prefetch_related(
+            Prefetch("check_ins", queryset=CheckIn.objects.order_by("week", "created_at"))
+        )
+    else:
+        rows = rows.defer("baseline_pain", "baseline_limits")
+    enrolment = rows.first()
+    if enrolment is None:
+        return None
+    if not health:
+        return ProgramRecord(enrolment, list(enrolment.done.all()), health=False)
+    baseline = None
+    if enrolment.baseline_pain is not None and enrolment.baseline_limits is not None:
+        baseline = (enrolment.baseline_pain, enrolment.baseline_limits)
+    return ProgramRecord(
+        enrolment,
+        list(enrolment.done.all()),
+        health=True,
+        baseline=baseline,
+        check_ins=list(enrolment.check_ins.all()),
+    )
+
+
+def enrolment_of(client: Client) -> Enrolment | None:
+    return Enrolment.objects.filter(email=normalise_email(client.email)).only("pk").first()
+
+
+def record_program_view(
+    enrolment: Enrolment | None, user, *, health: bool, ip_address=None
+) -> None:
+    """A look at an enrolment's scores and check-ins (a history or an export read by someone
+    who may see them) is also kept in the program's own audit trail."""
+    if enrolment is None or not health:
+        return
+    ProgramAccess.objects.create(
+        enrolment=enrolment,
+        enrolment_number=enrolment.pk,
+        user=user,
+        action=ProgramAccess.Action.VIEWED,
+        ip_address=ip_address or None,
+    )
+
+
 # --- history ------------------------------------------------------------------------------------
 
 
@@ -258,6 +369,7 @@ class History:
     bookings: list = field(default_factory=list)
     intake_count: int = 0
     booking_count: int = 0
+    program: ProgramRecord | None = None
 
     @property
     def shortened(self) -> bool:
@@ -268,9 +380,12 @@ class History:
 HISTORY_SHOWN = 50
 
 
-def history(client: Client, *, latest: int | None = HISTORY_SHOWN) -> History:
+def history(
+    client: Client, *, latest: int | None = HISTORY_SHOWN, program_health: bool = False
+) -> History:
     """The client's history in a fixed number of queries, whatever its size: the `latest`
-    intakes and requests (all of them with `latest=None`), and how many there are."""
+    intakes and requests (all of them with `latest=None`), how many there are, and their
+    program (its scores and check-ins with `program_health`)."""
     intakes = (
         Intake.objects.filter(client_link__client=client)
         .select_related("reviewed_by")
@@ -289,32 +404,47 @@ def history(client: Client, *, latest: int | None = HISTORY_SHOWN) -> History:
     )
     bookings = (
         BookingRequest.objects.filter(client_link__client=client)
-        .select_related("service", "therapist", "requested_therapist", "visit_note")
+        .select_related(
+            "service",
+            "therapist",
+            "requested_therapist",
+            "visit_note",
+            "visit_note__recommended_lesson",
+        )
         .prefetch_related(
             Prefetch("events", queryset=BookingEvent.objects.select_related("actor")),
         )
-        .defer("note", "message_to_client")
+        .defer(
+            "note",
+            "message_to_client",
+            *(f"visit_note__recommended_{name}" for name in LESSON_BULK),
+        )
         .order_by("-requested_start")
     )
+    program = program_record(client, health=program_health)
     if latest is None:
         intakes, bookings = list(intakes), list(bookings)
-        return History(client, intakes, bookings, len(intakes), len(bookings))
+        return History(client, intakes, bookings, len(intakes), len(bookings), program)
     return History(
         client,
         list(intakes[:latest]),
         list(bookings[:latest]),
         intakes.count(),
         bookings.count(),
+        program,
     )
 
 
-def as_text(client: Client) -> str:
+def as_text(client: Client, *, program_health: bool = False) -> str:
     """The client's record as plain text, for an export (the intakes' own answers are
-    exported from each intake)."""
-    record = history(client, latest=None)
+    exported from each intake; the program's scores and check-ins with `program_health`)."""
+    record = history(client, latest=None, program_health=program_health)
     notes = {
         note.booking_id: note
-        for note in VisitNote.objects.filter(client=client).prefetch_related("addenda")
+        for note in VisitNote.objects.filter(client=client)
+        .select_related("recommended_lesson")
+        .defer(*(f"recommended_{name}" for name in LESSON_BULK))
+        .prefetch_related("addenda")
     }
     lines = [f"{client.name} <{client.email}>", ""]
     lines.append(_("Intakes"))
@@ -338,8 +468,63 @@ def as_text(client: Client) -> str:
             f"  {_('techniques')}: {note.techniques}",
             f"  {_('how the client responded')}: {note.response}",
             f"  {_('home care advised')}: {note.home_care}",
+            f"  {_('lesson recommended')}: {_recommended(note)}",
             f"  {_('plan for next time')}: {note.plan}",
             f"  {_('signed at')}: {note.signed_at:%Y-%m-%d %H:%M}",
         ]
         lines += [f"  + {a.written_at:%Y-%m-%d %H:%M}: {a.text}" for a in note.addenda.all()]
+    lines += ["", _("Self-care program"), *program_lines(record.program)]
     return "\n".join(lines) + "\n"
+
+
+def _recommended(note: VisitNote) -> str:
+    lesson = note.recommended_lesson
+    return lesson_label(lesson) if lesson is not None else _("none")
+
+
+def _on(moment: datetime | None) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else _("not yet")
+
+
+def program_lines(program: ProgramRecord | None) -> list[str]:
+    """The program part of the export, in the same words as the history page."""
+    if program is None:
+        return [f"- {_('Never joined the program with this email.')}"]
+    row = program.enrolment
+    lines = [
+        f"- {program.status}",
+        f"- {_('joined')}: {_on(row.created_at)}",
+        f"- {_('email confirmed')}: {_on(row.confirmed_at)}",
+    ]
+    if row.unsubscribed_at:
+        lines.append(f"- {_('unsubscribed')}: {_on(row.unsubscribed_at)}")
+    lines += [
+        f"- {_('started')}: {_on(row.started_at)}",
+        "- "
+        + _("Lessons done: %(done)s of %(count)s")
+        % {"done": len(program.done), "count": program.lesson_count},
+    ]
+    lines += [f"  - {label}, {_on(when)}" for label, when in program.done_lessons()]
+    if not program.health:
+        return lines
+    if program.baseline is None:
+        lines.append(f"- {_('At the start')}: {_('no scores given')}")
+    else:
+        lines.append(
+            f"- {_('At the start')}: "
+            + _("pain %(pain)s of 10, limits the day %(limits)s of 10")
+            % {"pain": program.baseline[0], "limits": program.baseline[1]}
+        )
+    if not program.check_ins:
+        lines.append(f"- {_('Check-ins')}: {_('none yet')}")
+    for check_in in program.check_ins:
+        lines.append(
+            "- "
+            + _("Check-in week %(week)s, %(when)s")
+            % {"week": check_in.week, "when": _on(check_in.created_at)}
+            + ": "
+            + _("pain %(pain)s of 10, limits the day %(limits)s of 10")
+            % {"pain": check_in.pain_now, "limits": check_in.limits_now}
+            + f"; {check_in.get_trend_display()}; {_('outcome')}: {check_in.get_level_display()}"
+        )
+    return lines

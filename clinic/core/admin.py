@@ -202,7 +202,7 @@ class ClinicSettingsAdmin(ClinicModelAdmin):
         ),
         (
             _("Cancellation and no-show policy"),
-            {"fields": ["cancellation_policy", "cancellation_cutoff_hours"]},
+            {"fields": ["cancellation_policy", "cancellation_cutoff_hours", "clients_move_times"]},
         ),
         (
             _("Booking rules"),

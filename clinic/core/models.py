@@ -147,6 +147,16 @@ class ClinicSettings(models.Model):
             "after that they are asked to call."
         ),
     )
+    clients_move_times = models.BooleanField(
+        _("clients may move a confirmed time themselves"),
+        default=False,
+        help_text=_(
+            "When ticked, a client who picks a new time that is free for the same therapist "
+            "has it moved at once (before the cancellation cutoff). When not ticked, the new "
+            "time is a request the clinic confirms or declines, and the old time stays booked "
+            "until then."
+        ),
+    )
     request_expiry_hours = models.PositiveSmallIntegerField(
         _("request expiry (hours)"),
         default=48,

@@ -171,7 +171,7 @@ class EnrolmentAdmin(ClinicModelAdmin):
     def progress(self, obj) -> str:
         return f"{obj.lessons_done} / {LESSON_COUNT}"
 
-    @admin.display(description=_("confirmed"), boolean=True, ordering="confirmed_at")
+    @admin.display(description=_("email confirmed"), boolean=True, ordering="confirmed_at")
     def confirmed(self, obj) -> bool:
         return obj.confirmed_at is not None
 

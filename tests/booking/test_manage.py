@@ -27,7 +27,8 @@ def test_the_link_shows_status_time_and_therapist(client, confirmed):
     assert response.status_code == 200
     assert confirmed.reference in html
     assert "Confirmed" in html and "Alex Morgan" in html and "10 a.m." in html
-    assert "Cancel my appointment" in html
+    assert "Cancel this appointment" in html and "Change the time" in html
+    assert "Add to calendar" in html
     assert "no-store" in response["Cache-Control"]
     assert "SECRET-NOTE" not in html  # the note is the clinic's, not shown back
 
@@ -72,12 +73,14 @@ def post(client, request_obj, action):
     )
 
 
-def test_cancel_before_the_cutoff(client, confirmed):
-    html = post(client, confirmed, "cancel").content.decode()
-    assert "Done: it is cancelled." in html
+def test_cancel_on_the_manage_page_asks_first(client, confirmed):
+    # The old one-tap cancel (a POST from an old page) leads to the confirmation step only.
+    response = post(client, confirmed, "cancel")
+    assert response.redirect_chain[-1][0].startswith(f"/book/{confirmed.reference}/cancel/")
+    assert "Cancel your appointment?" in response.content.decode()
     confirmed.refresh_from_db()
-    assert confirmed.status == S.CANCELLED
-    assert [m.to[0] for m in mail.outbox] == ["ana@example.com", "hello@clinic.example"]
+    assert confirmed.status == S.CONFIRMED
+    assert not BookingEvent.objects.exists() and mail.outbox == []
 
 
 def test_cancel_after_the_cutoff_is_refused_and_shows_the_phone(client, deep60, alex):
@@ -88,10 +91,11 @@ def test_cancel_after_the_cutoff_is_refused_and_shows_the_phone(client, deep60, 
         start=timezone.now() + dt.timedelta(hours=10),
     )
     html = client.get(manage_path(soon.reference)).content.decode()
-    assert "Cancel my appointment" not in html
-    assert "can no longer be cancelled online" in html and "(555) 010-0100" in html
+    assert "Cancel this appointment" not in html and "Change the time" not in html
+    assert "can no longer be changed or cancelled online" in html and "(555) 010-0100" in html
     html = post(client, soon, "cancel").content.decode()
-    assert "Please call us at (555) 010-0100" in html
+    assert "Please call us if you cannot come" in html and 'href="tel:(555)010-0100"' in html
+    assert "Yes, cancel it" not in html
     soon.refresh_from_db()
     assert soon.status == S.CONFIRMED
     assert not BookingEvent.objects.exists()

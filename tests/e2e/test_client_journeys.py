@@ -63,7 +63,9 @@ def test_desk_worker(open_browser, deep60, alex, viewport):
     tab.go(manage_url)
     assert page.get_by_role("heading", level=1).inner_text() == f"Your booking {reference}"
     tab.look("manage", "booking: manage page")
-    tab.submit("Cancel my request")
+    tab.follow("Cancel my request")
+    tab.look("cancel", "booking: cancel, asked first")
+    tab.submit("Yes, cancel it")
     assert "it is cancelled" in page.locator(".messages").inner_text()
     assert "Cancelled" in page.locator(".booking-status").inner_text()
     tab.look("manage-cancelled", "booking: manage page after cancelling")

@@ -9,6 +9,7 @@ from django.db import close_old_connections
 from clinic.backoffice import notices
 from clinic.booking import pipeline, privacy
 from clinic.program import enrolment as program_enrolment
+from clinic.program import retention as program_retention
 from intake import retention
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ JOBS = {
     "Booking requests anonymised": lambda: privacy.anonymise_expired_bookings(),
     "Staff digests sent": lambda: notices.send_daily_digest(),
     "Program lesson emails queued": lambda: program_enrolment.send_due_lesson_emails(),
+    "Program enrolments purged": lambda: program_retention.purge_expired_enrolments(),
     "": prune_finished_tasks,
 }
 
@@ -54,9 +56,10 @@ class Command(BaseCommand):
         "Periodic work: queue reminders for sessions in the next 24 hours, expire requests "
         "nobody answered in time, purge intakes past the retention period and unfinished intake "
         "forms, blank client details on booking requests past theirs, send the staff's daily "
-        "digest, and drop finished task results after a day. Idempotent and safe to run from "
-        "several places at once; a failing job is logged and the others go on; --loop SECONDS "
-        "repeats it (compose's scheduler service)."
+        "digest, send the program's weekly lesson emails, purge program enrolments past their "
+        "retention period, and drop finished task results after a day. Idempotent and safe to "
+        "run from several places at once; a failing job is logged and the others go on; "
+        "--loop SECONDS repeats it (compose's scheduler service)."
     )
 
     def add_arguments(self, parser):
