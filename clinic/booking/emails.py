@@ -123,6 +123,16 @@ def reminder(booking: BookingRequest) -> EmailMessage:
     return _to_client("reminder", booking, recheck_url=link)
 
 
+def recheck_request(booking: BookingRequest) -> EmailMessage:
+    """Two days before: the link to the pre-visit re-check."""
+    return _to_client("recheck_request", booking, recheck_url=recheck_url(booking.reference))
+
+
+def on_hold(booking: BookingRequest) -> EmailMessage:
+    """The re-check needs a therapist's review: the session waits (no health detail)."""
+    return _to_client("on_hold", booking)
+
+
 def expiry(booking: BookingRequest) -> EmailMessage:
     return _to_client("expiry", booking)
 

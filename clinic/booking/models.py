@@ -401,6 +401,12 @@ class BookingRequest(models.Model):
         help_text=_("The clinic's reason when it declined or cancelled; shown to the client."),
     )
     reminder_sent_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+    recheck_asked_at = models.DateTimeField(
+        _("re-check asked"),
+        null=True,
+        blank=True,
+        help_text=_("When the client was emailed the link to the pre-visit re-check."),
+    )
     reschedules = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,

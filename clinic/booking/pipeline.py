@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from clinic.booking import availability, tasks
+from clinic.booking import availability, tasks, visit_checks
 from clinic.booking.models import (
     OPEN_STATUSES,
     BookingEvent,
@@ -370,7 +370,7 @@ def recheck_needs_clearance(
         actor_kind=BookingEvent.Actor.STAFF if by is not None else BookingEvent.Actor.CLIENT,
         note=_("The pre-visit re-check needs a therapist's review."),
         change=change,
-        emails=[_to_clinic],
+        emails=[_to_clinic, _to_client(tasks.send_on_hold)],
     )
 
 
@@ -828,6 +828,7 @@ def _move_now(booking: BookingRequest, start: dt.datetime, *, now) -> BookingReq
     def change(locked: BookingRequest) -> None:
         _set_time(locked, locked.therapist, start)
         locked.reminder_sent_at = now if locked.reminded_by_confirmation(now) else None
+        locked.recheck_asked_at = None
 
     return _move(
         booking,
@@ -950,6 +951,29 @@ def send_due_reminders(*, now=None) -> int:
                 tasks.send_reminder.enqueue(pk)
                 sent += 1
     return sent
+
+
+def send_due_rechecks(*, now=None) -> int:
+    """Email the pre-visit re-check link (spec section 3, rule 6) once per confirmed session
+    that needs it, RECHECK_LEAD_HOURS before it (clinic/booking/visit_checks.py says which).
+    Claimed with one UPDATE … WHERE recheck_asked_at IS NULL, as reminders are, so two runs or
+    two workers never ask twice."""
+    now = _now(now)
+    due = (
+        visit_checks.due(now=now)
+        .filter(intake__isnull=False, recheck_asked_at__isnull=True)
+        .values_list("pk", flat=True)
+    )
+    asked = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = BookingRequest.objects.filter(
+                pk=pk, status=Status.CONFIRMED, recheck_asked_at__isnull=True
+            ).update(recheck_asked_at=now)
+            if claimed:
+                tasks.send_recheck_request.enqueue(pk)
+                asked += 1
+    return asked
 
 
 def expire_stale_requests(*, now=None) -> int:

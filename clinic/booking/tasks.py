@@ -69,6 +69,20 @@ def send_referral(booking_id: int) -> None:
 
 
 @task
+def send_recheck_request(booking_id: int) -> None:
+    booking = _load(booking_id)
+    if booking.status == BookingStatus.CONFIRMED:  # not if cancelled since it was queued
+        emails.recheck_request(booking)
+
+
+@task
+def send_on_hold(booking_id: int) -> None:
+    booking = _load(booking_id)
+    if booking.status == BookingStatus.AWAITING_CLEARANCE:
+        emails.on_hold(booking)
+
+
+@task
 def send_reminder(booking_id: int) -> None:
     booking = _load(booking_id)
     if booking.status == BookingStatus.CONFIRMED:  # not if cancelled since it was queued

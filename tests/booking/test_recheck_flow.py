@@ -420,3 +420,57 @@ def test_the_reminder_carries_the_recheck_link_when_given_one(booking):
     assert link in body and "re-check" in body
     without = render_to_string("emails/booking_reminder_body.txt", emails._context(booking))
     assert "re-check" not in without
+
+
+# --- the emails: the link two days before, and "on hold" -----------------------------------------
+
+
+def test_the_recheck_link_is_emailed_once_within_the_lead_time(booking):
+    mail.outbox.clear()
+    assert pipeline.send_due_rechecks() == 1
+    assert pipeline.send_due_rechecks() == 0  # a second run (or worker) asks nobody twice
+    [message] = mail.outbox
+    assert message.to == ["ana@example.com"]
+    assert "safety questions" in message.subject
+    assert recheck_path(booking.reference) in message.body
+    booking.refresh_from_db()
+    assert booking.recheck_asked_at is not None
+
+
+def test_no_recheck_email_before_the_lead_time_or_for_a_fresh_check(booking, deep60, alex):
+    later = make_booking(
+        BookingStatus.CONFIRMED,
+        service=deep60,
+        therapist=alex,
+        start=timezone.now() + dt.timedelta(days=5),
+        intake=submitted_days_ago(10),
+        email="later@example.com",
+    )
+    BookingRequest.objects.filter(pk=booking.pk).update(intake=make_submitted_intake())
+    mail.outbox.clear()
+    assert pipeline.send_due_rechecks() == 0
+    assert mail.outbox == []
+    # Two days before the later one, it is asked for.
+    assert pipeline.send_due_rechecks(now=later.start - dt.timedelta(hours=40)) == 1
+    assert mail.outbox[0].to == ["later@example.com"]
+
+
+def test_the_recheck_email_speaks_the_clients_language_and_holds_no_answer(booking):
+    BookingRequest.objects.filter(pk=booking.pk).update(language="es")
+    mail.outbox.clear()
+    pipeline.send_due_rechecks()
+    [message] = mail.outbox
+    assert "preguntas" in message.subject
+    for answer_word in ("chest", "pecho", "blood", "sangre"):
+        assert answer_word not in message.subject.lower()
+
+
+def test_a_hold_tells_the_client_without_health_detail(booking):
+    mail.outbox.clear()
+    held = hold(booking, bleeding_disorder="yes")
+    to_client = [m for m in mail.outbox if m.to == ["ana@example.com"]]
+    [message] = to_client
+    assert held.reference in message.subject
+    assert "review" in message.body and "on hold" in message.body
+    for health_word in ("bleeding", "bruise", "medicine", "blood"):
+        assert health_word not in message.body.lower()

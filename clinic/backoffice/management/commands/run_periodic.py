@@ -25,6 +25,7 @@ def prune_finished_tasks() -> int:
 
 # Each job is idempotent and returns how many things it did; the labels are for the output.
 JOBS = {
+    "Re-check requests queued": lambda: pipeline.send_due_rechecks(),
     "Reminders queued": lambda: pipeline.send_due_reminders(),
     "Requests expired": lambda: pipeline.expire_stale_requests(),
     "Intakes purged": lambda: retention.purge_expired_intakes(release=privacy.release_intake),
@@ -53,7 +54,8 @@ def run_once() -> dict[str, int | None]:
 
 class Command(BaseCommand):
     help = (
-        "Periodic work: queue reminders for sessions in the next 24 hours, expire requests "
+        "Periodic work: ask for the pre-visit re-check before sessions that need it, queue "
+        "reminders for sessions in the next 24 hours, expire requests "
         "nobody answered in time, purge intakes past the retention period and unfinished intake "
         "forms, blank client details on booking requests past theirs, send the staff's daily "
         "digest, send the program's weekly lesson emails, purge program enrolments past their "
