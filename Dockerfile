@@ -23,9 +23,11 @@ RUN apt-get update && apt-get install -y --no-install-recommends gettext \
     python manage.py compilemessages -l es -v 0 \
  && apt-get purge -y gettext && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 unknot \
- && mkdir -p /app/media && chown unknot /app/media
+ && mkdir -p /app/media /srv/static && chown unknot /app/media /srv/static
 # /app/media holds uploaded therapist photos; compose mounts the "media" volume there (a new
-# volume starts as a copy of this empty folder, so it belongs to the unknot user).
+# volume starts as a copy of this empty folder, so it belongs to the unknot user). /srv/static
+# is where compose's web service copies the collected static files (with WhiteNoise's .br and
+# .gz beside each) for the proxy to serve; the same ownership rule applies.
 USER unknot
 EXPOSE 8000
 CMD ["gunicorn", "-c", "python:clinic.gunicorn", "clinic.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
