@@ -329,6 +329,8 @@ AXES_RESET_ON_SUCCESS = True
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Per-language date formats, including the clinic's named ones (see clinic/formats).
+FORMAT_MODULE_PATH = ["clinic.formats"]
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", "America/Denver")
 USE_TZ = True

@@ -353,7 +353,7 @@ def week_grids(
             column = Column(
                 day,
                 formats.date_format(day, "D"),
-                formats.date_format(day, "M j"),
+                formats.date_format(day, "MONTH_DAY_SHORT_FORMAT"),
                 url=day_url(day, therapist),
             )
             _fill(column, by_therapist.get(therapist.pk, []), day, first, last, zone)

@@ -324,7 +324,7 @@ class BookingRequestAdmin(ClinicModelAdmin):
 
     @admin.display(description=_("time"), ordering="requested_start")
     def when(self, obj):
-        return date_format(timezone.localtime(obj.shown_start), "D j M, H:i")
+        return date_format(timezone.localtime(obj.shown_start), "SHORT_DAY_CLOCK_FORMAT")
 
     @admin.display(description=_("therapist"))
     def therapist_shown(self, obj):

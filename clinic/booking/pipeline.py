@@ -838,7 +838,7 @@ def _move_now(booking: BookingRequest, start: dt.datetime, *, now) -> BookingReq
         now=now,
         actor_kind=BookingEvent.Actor.CLIENT,
         note=_("Moved by the client; it was on %(when)s")
-        % {"when": date_format(before, "D j M Y, H:i")},
+        % {"when": date_format(before, "SHORT_DAY_YEAR_CLOCK_FORMAT")},
         change=change,
         emails=[_to_client(tasks.send_moved), _to_clinic],
     )

@@ -156,7 +156,7 @@ def reschedule(request, reference: str):
         return redirect(back)
     when = timezone.localtime(start, rules.zone)
     words = {
-        "day": formats.date_format(when, "l j F"),
+        "day": formats.date_format(when, "WEEKDAY_FORMAT"),
         "time": formats.time_format(when, "TIME_FORMAT"),
     }
     if result.pk == booking.pk:

@@ -122,8 +122,8 @@ def time_page_context(request, choice, form, *, source, draft, now, rules) -> di
     jump_error = None
     if asked_day and (chosen_day is None or not first_bookable <= chosen_day <= last_bookable):
         jump_error = _("Choose a date from %(first)s to %(last)s.") % {
-            "first": formats.date_format(first_bookable, "j F Y"),
-            "last": formats.date_format(last_bookable, "j F Y"),
+            "first": formats.date_format(first_bookable, "FULL_DATE_FORMAT"),
+            "last": formats.date_format(last_bookable, "FULL_DATE_FORMAT"),
         }
         chosen_day = None
 
