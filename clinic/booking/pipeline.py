@@ -209,6 +209,29 @@ def _to_clinic(booking: BookingRequest, event: BookingEvent) -> None:
     tasks.send_clinic_notice.enqueue(booking.pk, event.pk)
 
 
+def _save_new(booking: BookingRequest) -> None:
+    """Insert a new request, drawing another reference if the random one is already taken."""
+    for attempt in range(8):
+        try:
+            with transaction.atomic():
+                booking.save()
+            return
+        except IntegrityError:
+            if (
+                attempt == 7
+                or not BookingRequest.objects.filter(reference=booking.reference).exists()
+            ):
+                raise
+            booking.reference = new_reference()
+
+
+def _emergency() -> BookingError:
+    return BookingError(
+        _("Your answers need emergency care now: call 911. We cannot take a booking."),
+        code="emergency",
+    )
+
+
 # --- transitions --------------------------------------------------------------------------------
 
 
@@ -235,10 +258,7 @@ def submit(
             _("Please complete the pre-visit check before requesting a time."), code="no_intake"
         )
     if intake.level == Level.EMERGENCY:
-        raise BookingError(
-            _("Your answers need emergency care now: call 911. We cannot take a booking."),
-            code="emergency",
-        )
+        raise _emergency()
     found = availability.find_slot(
         service, requested_therapist, requested_start, now=now, rules=rules
     )
@@ -259,18 +279,7 @@ def submit(
         status_changed_at=now,
     )
     with transaction.atomic():
-        for attempt in range(8):
-            try:
-                with transaction.atomic():
-                    booking.save()
-                break
-            except IntegrityError:
-                if (
-                    attempt == 7
-                    or not BookingRequest.objects.filter(reference=booking.reference).exists()
-                ):
-                    raise
-                booking.reference = new_reference()
+        _save_new(booking)
         event = BookingEvent.objects.create(
             request=booking,
             from_status="",
@@ -755,10 +764,7 @@ def reschedule_by_client(
                 code="no_intake",
             )
         if intake.level == Level.EMERGENCY:
-            raise BookingError(
-                _("Your answers need emergency care now: call 911. We cannot take a booking."),
-                code="emergency",
-            )
+            raise _emergency()
         if start == old.start:
             raise BookingError(
                 _("That is the time you have already. Choose another time."), code="slot_same"
@@ -796,18 +802,7 @@ def reschedule_by_client(
             status_changed_at=now,
             reschedules=old,
         )
-        for attempt in range(8):
-            try:
-                with transaction.atomic():
-                    new.save()
-                break
-            except IntegrityError:
-                if (
-                    attempt == 7
-                    or not BookingRequest.objects.filter(reference=new.reference).exists()
-                ):
-                    raise
-                new.reference = new_reference()
+        _save_new(new)
         event = BookingEvent.objects.create(
             request=new,
             from_status="",

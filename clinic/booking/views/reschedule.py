@@ -57,6 +57,8 @@ def _picker(request, booking, token, choice, form, *, now, rules, status=200):
         day["url"] = _with_token(day["url"], token)
     context["previous_url"] = _with_token(context["previous_url"], token)
     context["next_url"] = _with_token(context["next_url"], token)
+    context["jump_action"] = own_page("booking_reschedule", booking.reference)
+    context["jump_fields"] = [("token", token)]
     return render(
         request,
         "clinic/booking_reschedule.html",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -184,6 +185,8 @@ def time_page_context(request, choice, form, *, source, draft, now, rules) -> di
         "first_bookable": first_bookable,
         "last_bookable": last_bookable,
         "jump_error": jump_error,
+        "jump_action": reverse("booking_start"),
+        "jump_fields": list(query.items()),
         "day": chosen_day,
         "week_start": week_start,
         "week_end": week_end,
