@@ -96,6 +96,9 @@ def merge(original: Mapping, fresh: Mapping, changes: Iterable[str]) -> dict:
 class Outcome:
     assessment: Assessment
     previous_level: Level
+    # The merged answers the assessment was made on, and the (known) changes reported.
+    answers: dict
+    changes: list[str]
 
     @property
     def level(self) -> Level:
@@ -109,9 +112,10 @@ class Outcome:
 def recheck(
     original: Mapping, previous_level: str, fresh: Mapping, changes: Iterable[str]
 ) -> Outcome:
-    """Score a re-check against the intake it refreshes."""
-    changes = list(changes)
-    return Outcome(assess(merge(original, fresh, changes)), Level(previous_level))
+    """Score a re-check against the intake it refreshes. Unknown change names are dropped."""
+    changes = [name for name in changes if name in CHANGES_BY_KEY]
+    answers = merge(original, fresh, changes)
+    return Outcome(assess(answers), Level(previous_level), answers, changes)
 
 
 def needs_new_clearance(outcome: Outcome, previous_fired: Iterable[str]) -> bool:

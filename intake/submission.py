@@ -1,7 +1,5 @@
 """Turning a completed form into an Intake record: triage, store, notify."""
 
-from collections.abc import Iterable, Mapping
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,20 +31,18 @@ def submit(answers: dict, contact: dict, shown_in: str | None = None) -> Intake:
 
 def submit_recheck(
     original: Intake,
-    fresh: Mapping,
-    changes: Iterable[str],
+    outcome: recheck.Outcome,
     *,
     signature: str,
     shown_in: str | None = None,
 ) -> Intake:
     """A re-check before a visit, stored as an intake of its own that refreshes `original`:
-    the earlier answers with every re-asked question replaced (intake/recheck.py), scored by
-    the same assess(). The client's contact details carry over; the consent is given again."""
-    changes = [name for name in changes if name in recheck.CHANGES_BY_KEY]
-    answers = recheck.merge(original.answers, fresh, changes)
+    the earlier answers with every re-asked question replaced, as scored by
+    intake.recheck.recheck() (the same assess()). The client's contact details carry over; the
+    consent is given again."""
     return _store(
-        answers,
-        assess(answers),
+        outcome.answers,
+        outcome.assessment,
         contact={
             "name": original.name,
             "email": original.email,
@@ -56,7 +52,7 @@ def submit_recheck(
         },
         shown_in=shown_in or original.language,
         refreshes=original,
-        changes_reported=changes,
+        changes_reported=outcome.changes,
         receipt=False,
     )
 

@@ -79,7 +79,6 @@ def record(
     """Store a re-check for `booking` and act on it, all in one transaction. `by` is the staff
     member who asked the questions at the door (None: the client, by their link)."""
     now = now or timezone.now()
-    changes = [name for name in changes if name in domain.CHANGES_BY_KEY]
     with transaction.atomic():
         locked = (
             BookingRequest.objects.select_for_update(of=("self",))
@@ -91,8 +90,8 @@ def record(
             raise RecheckClosed
         if locked.start is not None and (locked.end or locked.start) <= now:
             raise RecheckClosed
-        new = submit_recheck(original, fresh, changes, signature=signature, shown_in=shown_in)
         outcome = domain.recheck(original.answers, original.level, fresh, changes)
+        new = submit_recheck(original, outcome, signature=signature, shown_in=shown_in)
         if (
             domain.needs_new_clearance(outcome, original.fired)
             and locked.status in pipeline.ALLOWED_FROM["recheck_needs_clearance"]

@@ -151,7 +151,8 @@ def test_a_recheck_is_stored_as_a_new_intake_that_refreshes_the_old_one(mailoutb
     original = make_submitted_intake(name="Lena Park", email="lena@example.com")
     mailoutbox.clear()
     fresh = benign(blood_thinner="yes", coughing_blood="yes")
-    recheck_intake = submit_recheck(original, fresh, ["medicines"], signature="Lena Park")
+    outcome = recheck(original.answers, original.level, fresh, ["medicines"])
+    recheck_intake = submit_recheck(original, outcome, signature="Lena Park")
     assert recheck_intake.pk != original.pk
     assert recheck_intake.refreshes == original
     assert recheck_intake.changes_reported == ["medicines"]
@@ -169,6 +170,7 @@ def test_a_recheck_is_stored_as_a_new_intake_that_refreshes_the_old_one(mailoutb
 @pytest.mark.django_db
 def test_a_recheck_ignores_changes_it_does_not_know():
     original = make_submitted_intake()
-    recheck_intake = submit_recheck(original, benign(), ["symptoms", "<script>"], signature="L")
+    outcome = recheck(original.answers, original.level, benign(), ["symptoms", "<script>"])
+    recheck_intake = submit_recheck(original, outcome, signature="L")
     assert recheck_intake.changes_reported == ["symptoms"]
     assert recheck_intake.level == "SELF_CARE"
