@@ -78,7 +78,8 @@ def _publication_time(value: Any, path: Path) -> dt.datetime | None:
     return value
 
 
-def _review_date(value: Any, path: Path) -> dt.date | None:
+def review_date(value: Any, path: Path) -> dt.date | None:
+    """A front matter `last_reviewed` value as a date (the program's lessons read it too)."""
     if value in (None, ""):
         return None
     if isinstance(value, dt.datetime):
@@ -126,7 +127,7 @@ def load_article(path: Path, topics: dict[str, Topic]) -> Article:
         "body": post.content.strip() + "\n",
         "author": str(meta["author"]),
         "medical_reviewer": str(meta.get("medical_reviewer") or ""),
-        "last_reviewed": _review_date(meta.get("last_reviewed"), path),
+        "last_reviewed": review_date(meta.get("last_reviewed"), path),
         "status": Article.Status.PUBLISHED if published_at else Article.Status.DRAFT,
         "published_at": published_at,
         "start_here": _start_here(meta.get("start_here"), path),

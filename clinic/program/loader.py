@@ -7,7 +7,6 @@ that names the file, before anything is written. README.md and sub-folders (the 
 versions in es/) are not lessons and are skipped.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ from django.db import transaction
 
 from clinic.program.models import LESSON_COUNT, PROGRAM_WEEKS, Lesson
 from education import rendering
+from education.demo import ContentError, review_date
 from education.models import Article
 
 CONTENT_DIR = Path(settings.BASE_DIR) / "education" / "content" / "program"
@@ -28,7 +28,7 @@ OPTIONAL = ("related_articles", "medical_reviewer", "last_reviewed", "citations"
 _web_address = URLValidator(schemes=["http", "https"])
 
 
-class LessonError(ValueError):
+class LessonError(ContentError):
     """A lesson file that cannot be loaded; the message names the file."""
 
 
@@ -60,19 +60,6 @@ def _text(meta: dict, key: str, path: Path) -> str:
     if not isinstance(value, str):
         raise LessonError(f"{path}: {key} must be text, not {value!r}.")
     return value.strip()
-
-
-def _review_date(value: Any, path: Path) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise LessonError(f"{path}: last_reviewed must be a date, not {value!r}.") from None
 
 
 def _citations(value: Any, path: Path) -> list[dict]:
@@ -141,7 +128,7 @@ def read_lesson(path: Path, articles: set[str]) -> dict:
         "related_articles": _related(meta.get("related_articles"), path, articles),
         "author": _text(meta, "author", path),
         "medical_reviewer": _text(meta, "medical_reviewer", path),
-        "last_reviewed": _review_date(meta.get("last_reviewed"), path),
+        "last_reviewed": review_date(meta.get("last_reviewed"), path),
     }
 
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from clinic.program import loader
+from education.demo import ContentError
 
 
 class Command(BaseCommand):
@@ -13,7 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         try:
             result = loader.load()
-        except loader.LessonError as error:
+        except ContentError as error:  # LessonError, or a front matter value education reads
             raise CommandError(str(error)) from None
         self.stdout.write(
             f"Program lessons: {result.created} created, {result.updated} updated, "
