@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -8,14 +9,24 @@ from clinic import views
 from clinic.staff import passkeys
 from education.sitemaps import SITEMAPS
 
-urlpatterns = [
+# The public site in each language: English at /…, Spanish at /es/… (clinic/core/locale.py).
+urlpatterns = i18n_patterns(
     path("", views.home, name="home"),
     path("services/", views.services, name="services"),
     path("therapists/", views.therapists, name="therapists"),
     path("visit/", views.visit, name="visit"),
+    path("finish/", views.finish, name="finish"),
+    path("articles/", include("education.urls")),
+    path("intake/", include("intake.urls")),
+    path("book/", include("clinic.booking.urls")),
+    path("my/", include("clinic.booking.my_urls")),
+    path("program/", include("clinic.program.urls")),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
     path("media/therapists/<str:name>", views.therapist_photo, name="therapist_photo"),
     path("healthz", views.healthz, name="healthz"),
-    path("finish/", views.finish, name="finish"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",
@@ -23,12 +34,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="django.contrib.sitemaps.views.sitemap",
     ),
+    # The back office's language choice (the public site takes its language from the address).
     path("i18n/", include("django.conf.urls.i18n")),
-    path("articles/", include("education.urls")),
-    path("intake/", include("intake.urls")),
-    path("book/", include("clinic.booking.urls")),
-    path("my/", include("clinic.booking.my_urls")),
-    path("program/", include("clinic.program.urls")),
     # Clinic settings moved from the booking app to core; old bookmarks still arrive.
     path(
         f"{settings.ADMIN_URL}clinic/clinicsettings/<path:rest>",

@@ -73,7 +73,7 @@ def test_after_its_end_the_link_says_so_and_how_to_reach_the_clinic(client, conf
 
 def test_the_ended_page_speaks_spanish(client, confirmed, later):
     later(confirmed.end + dt.timedelta(days=91))
-    html = client.get(manage_path(confirmed.reference), HTTP_ACCEPT_LANGUAGE="es").content
+    html = client.get("/es" + manage_path(confirmed.reference)).content
     assert "Este enlace ya no es válido" in html.decode()
 
 

@@ -96,11 +96,40 @@ def test_robots_txt_points_to_sitemap_and_hides_private_pages(client):
     assert "Sitemap: http://127.0.0.1:8000/sitemap.xml" in text
 
 
-def test_a_visitor_can_switch_to_spanish_without_javascript(client):
-    html = client.get("/").content.decode()
-    assert '<button type="submit" name="language" value="es" lang="es">Español</button>' in html
-    response = client.post("/i18n/setlang/", {"language": "es", "next": "/intake/?step=1"})
-    assert response["Location"] == "/intake/?step=1"
-    page = client.get("/").content.decode()
+def test_a_visitor_switches_language_with_a_link_to_the_same_page(client):
+    html = client.get("/intake/?step=1").content.decode()
+    assert '<a href="/es/intake/?step=1" hreflang="es" lang="es">Español</a>' in html
+    page = client.get("/es/intake/?step=1").content.decode()
     assert '<html lang="es">' in page
-    assert 'value="en" lang="en">English</button>' in page
+    assert '<a href="/intake/?step=1" hreflang="en" lang="en">English</a>' in page
+    assert "Español</a>" not in page
+
+
+def test_the_language_comes_from_the_address_alone(client):
+    """Neither a cookie nor the browser's languages change a public page: its address does."""
+    client.cookies["django_language"] = "es"
+    english = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    assert '<html lang="en">' in english.content.decode()
+    assert english["Content-Language"] == "en"
+    assert "Accept-Language" not in english.get("Vary", "")
+    assert client.get("/es/")["Content-Language"] == "es"
+
+
+def test_each_page_names_its_versions_in_both_languages(client):
+    html = client.get("/es/services/").content.decode()
+    assert '<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000/services/">' in html
+    assert '<link rel="alternate" hreflang="es" href="http://127.0.0.1:8000/es/services/">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="http://127.0.0.1:8000/services/">' in html
+
+
+def test_no_public_page_sets_a_cookie_for_the_language_switch(client):
+    for path in ("/", "/es/", "/services/", "/es/visit/"):
+        response = client.get(path)
+        assert not response.cookies, path
+        assert "csrfmiddlewaretoken" not in response.content.decode(), path
+
+
+def test_the_back_office_follows_the_browser_language(client):
+    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es")
+    assert '<html lang="es"' in response.content.decode()
+    assert "Accept-Language" in response["Vary"]

@@ -26,16 +26,16 @@ def step_data(number: int, answers: dict) -> dict:
     return data
 
 
-def fill_intake(client, answers=BENIGN, contact=CONTACT):
-    """Post every step in order; returns the last response."""
+def fill_intake(client, answers=BENIGN, contact=CONTACT, language_prefix=""):
+    """Post every step in order (under /es/ with language_prefix="/es"); returns the last
+    response."""
+    path = f"{language_prefix}/intake/"
     response = None
     for step in STEPS[:-1]:
-        response = client.post(f"/intake/?step={step.number}", step_data(step.number, answers))
-        if response["Location"] == "/intake/result/":
+        response = client.post(f"{path}?step={step.number}", step_data(step.number, answers))
+        if response["Location"] == f"{path}result/":
             return response
-    return client.post(
-        f"/intake/?step={STEPS[-1].number}", {"action": "next", **human(), **contact}
-    )
+    return client.post(f"{path}?step={STEPS[-1].number}", {"action": "next", **human(), **contact})
 
 
 def human() -> dict:

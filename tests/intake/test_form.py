@@ -288,12 +288,12 @@ def test_intake_pages_cost_a_few_queries(client, django_assert_max_num_queries):
 
 
 def test_the_form_and_the_result_speak_spanish(client):
-    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
-    page = client.get("/intake/?step=1").content.decode()
+    page = client.get("/es/intake/?step=1").content.decode()
     assert '<html lang="es">' in page
     assert "Paso 1 de 8" in page and "No sé" in page
-    fill_intake(client, benign(fever="feels_feverish"))
-    result = client.get("/intake/result/").content.decode()
+    response = fill_intake(client, benign(fever="feels_feverish"), language_prefix="/es")
+    assert response["Location"] == "/es/intake/result/"
+    result = client.get("/es/intake/result/").content.decode()
     assert 'data-triage-level="MEDICAL"' in result
     assert "dentro de 2 días" in result
     assert "today" not in result.split("<main", 1)[1]
