@@ -2,6 +2,8 @@
 next steps, never answers."""
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 
 from clinic.core import mail
 from clinic.core.models import ClinicSettings
@@ -21,5 +23,7 @@ def notify_clinic(intake: Intake) -> None:
 
 def send_receipt(intake: Intake) -> None:
     """The client's receipt: what happens next, in their language, with no answers in it."""
-    context = {"name": intake.name, "site_url": settings.SITE_URL}
+    with translation.override(intake.language):  # the link opens the page in their language
+        book_url = settings.SITE_URL + reverse("booking_start")
+    context = {"name": intake.name, "book_url": book_url}
     mail.send("intake_receipt", intake.email, context, language=intake.language)

@@ -7,6 +7,7 @@ Called by tasks.py, never directly by the pipeline.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import icalendar
 from django.conf import settings
@@ -19,6 +20,18 @@ from clinic.booking.tokens import manage_url, recheck_url
 from clinic.booking.visit_checks import is_due
 from clinic.core import mail
 from clinic.core.models import ClinicSettings
+
+
+def _in_clients_language(email):
+    """Build the email, its links included, in the client's language: a Spanish-speaking
+    client's links open the Spanish pages (/es/…)."""
+
+    @functools.wraps(email)
+    def build(booking, *args, **kwargs):
+        with translation.override(booking.language):
+            return email(booking, *args, **kwargs)
+
+    return build
 
 
 def _context(booking: BookingRequest, **extra) -> dict:
@@ -41,6 +54,7 @@ def _to_client(name: str, booking: BookingRequest, **extra) -> EmailMessage | No
     )
 
 
+@_in_clients_language
 def receipt(booking: BookingRequest) -> EmailMessage:
     """We have your request; what happens next."""
     return _to_client("receipt", booking)
@@ -54,6 +68,7 @@ def clinic_notice(booking: BookingRequest, event: BookingEvent) -> EmailMessage:
     return mail.send("booking_clinic_notice", rules.email, context, language=settings.LANGUAGE_CODE)
 
 
+@_in_clients_language
 def confirmation(booking: BookingRequest) -> EmailMessage:
     """The time is booked; a calendar file is attached."""
     ics = calendar_file(booking)
@@ -66,6 +81,7 @@ def confirmation(booking: BookingRequest) -> EmailMessage:
     )
 
 
+@_in_clients_language
 def moved(booking: BookingRequest) -> EmailMessage | None:
     """The appointment has a new time (the clinic confirmed the client's new time, or it was
     moved at once): the new time, with a calendar file for it."""
@@ -91,11 +107,13 @@ def moved(booking: BookingRequest) -> EmailMessage | None:
     )
 
 
+@_in_clients_language
 def reschedule_receipt(booking: BookingRequest) -> EmailMessage | None:
     """We have the client's request for a new time; their old time stays booked until then."""
     return _to_client("reschedule_receipt", booking, replaced=booking.reschedules)
 
 
+@_in_clients_language
 def proposal(booking: BookingRequest) -> EmailMessage:
     """The clinic offers another time; accept or decline through the link."""
     link = manage_url(booking.reference)
@@ -109,39 +127,47 @@ def proposal(booking: BookingRequest) -> EmailMessage:
     )
 
 
+@_in_clients_language
 def decline(booking: BookingRequest) -> EmailMessage:
     return _to_client("decline", booking)
 
 
+@_in_clients_language
 def cancellation(booking: BookingRequest) -> EmailMessage:
     return _to_client("cancellation", booking)
 
 
+@_in_clients_language
 def reminder(booking: BookingRequest) -> EmailMessage:
     """The day-before reminder; it carries the pre-visit re-check link when one is due."""
     link = recheck_url(booking.reference) if is_due(booking) else ""
     return _to_client("reminder", booking, recheck_url=link)
 
 
+@_in_clients_language
 def recheck_request(booking: BookingRequest) -> EmailMessage:
     """Two days before: the link to the pre-visit re-check."""
     return _to_client("recheck_request", booking, recheck_url=recheck_url(booking.reference))
 
 
+@_in_clients_language
 def on_hold(booking: BookingRequest) -> EmailMessage:
     """The re-check needs a therapist's review: the session waits (no health detail)."""
     return _to_client("on_hold", booking)
 
 
+@_in_clients_language
 def expiry(booking: BookingRequest) -> EmailMessage:
     return _to_client("expiry", booking)
 
 
+@_in_clients_language
 def cleared(booking: BookingRequest) -> EmailMessage:
     """The request no longer waits for a therapist's look: it moves on (no health detail)."""
     return _to_client("cleared", booking)
 
 
+@_in_clients_language
 def referral(booking: BookingRequest) -> EmailMessage:
     """Please see your doctor first; the request is kept for a while (no health detail)."""
     return _to_client("referral", booking)
@@ -167,7 +193,7 @@ def deletion_done(email: str, reference: str, language: str) -> EmailMessage:
 
 def deletion_refused(deletion: DataDeletionRequest) -> EmailMessage:
     context = {"clinic": ClinicSettings.load(), "deletion": deletion}
-    return mail.send(
+    return mail.send(  # no link in it
         "booking_deletion_refused", deletion.email, context, language=deletion.language
     )
 
@@ -202,10 +228,9 @@ def calendar_file(booking: BookingRequest, *, cancelled: bool = False) -> bytes:
 
 def my_link(email: str, link: str, *, minutes: int, language: str) -> EmailMessage:
     """The timed link to a client's page of all their requests (my_appointments.py): the
-    link and how long it works, nothing about the requests themselves."""
-    context = {
-        "link": link,
-        "minutes": minutes,
-        "my_url": settings.SITE_URL + reverse("my_request"),
-    }
+    link and how long it works, nothing about the requests themselves. The caller builds
+    `link` in `language`."""
+    with translation.override(language):
+        my_url = settings.SITE_URL + reverse("my_request")
+    context = {"link": link, "minutes": minutes, "my_url": my_url}
     return mail.send("booking_my_link", email, context, language=language)

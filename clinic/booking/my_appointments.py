@@ -41,7 +41,7 @@ from django.core import signing
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -248,10 +248,8 @@ def send_link(email: str, *, language: str) -> bool:
         return False
     if ratelimit.acquire_for(ratelimit.MY_LINKS, normalise(email), emails_per_hour()):
         return False
-    emails.my_link(
-        anchor.email,  # as the client gave it
-        link_url(make_token(anchor)),
-        minutes=link_minutes(),
-        language=anchor.language or language,
-    )
+    language = anchor.language or language
+    with translation.override(language):  # the link opens the page in the email's language
+        link = link_url(make_token(anchor))
+    emails.my_link(anchor.email, link, minutes=link_minutes(), language=language)
     return True

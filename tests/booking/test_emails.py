@@ -219,3 +219,18 @@ def test_no_email_carries_health_detail(deep60, alex, staff):
             text += content if isinstance(content, str) else content.decode()
         for word in forbidden:
             assert word not in text, (word, message.subject)
+
+
+def test_a_spanish_speaking_clients_links_open_the_spanish_pages(deep60, alex):
+    request = submitted(deep60, alex, language="es")
+    body = only().body
+    assert f"http://127.0.0.1:8000/es/book/{request.reference}/?token=" in body
+    assert "http://127.0.0.1:8000/book/" not in body
+    # The clinic's notice stays in the clinic's language, with the admin link.
+    notice = only("hello@clinic.example").body
+    assert "/es/" not in notice
+
+
+def test_an_english_speaking_clients_links_have_no_language_prefix(deep60, alex):
+    request = submitted(deep60, alex, language="en")
+    assert link(request) in only().body

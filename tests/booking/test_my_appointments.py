@@ -208,6 +208,7 @@ def test_a_known_address_gets_one_email_with_the_link_in_its_language(
     (message,) = mail.outbox
     assert message.to == [ANA] and languages == ["es"]
     link = re.search(r"https?://\S+/my/appointments/\?link=\S+", message.body).group(0)
+    assert "/es/my/appointments/?link=" in link  # opens in Spanish, like the email
     assert my_appointments.address_for(unquote(link.split("link=", 1)[1])) == ANA
     assert "60" in message.body  # how long it works
     assert SECRET_NOTE not in message.body

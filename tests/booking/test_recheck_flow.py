@@ -461,6 +461,10 @@ def test_the_recheck_email_speaks_the_clients_language_and_holds_no_answer(booki
     pipeline.send_due_rechecks()
     [message] = mail.outbox
     assert "preguntas" in message.subject
+    # Both links open the Spanish pages.
+    assert f"/es/book/{booking.reference}/recheck/?" in message.body
+    assert f"/es/book/{booking.reference}/?" in message.body
+    assert "/book/" not in message.body.replace("/es/book/", "")
     for answer_word in ("chest", "pecho", "blood", "sangre"):
         assert answer_word not in message.subject.lower()
 

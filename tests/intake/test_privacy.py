@@ -44,7 +44,8 @@ def test_emails_carry_links_and_next_steps_never_answers(
     assert len(receipts) == 1 and len(notices) == 1
     assert f"https://clinic.example/admin/intake/intake/{intake.pk}/change/" in notices[0].body
     assert intake.name not in notices[0].body + notices[0].subject
-    assert "https://clinic.example/book/" in receipts[0].body
+    # The client chose Spanish (tests/intake/helpers.py): the link opens the Spanish page.
+    assert "https://clinic.example/es/book/" in receipts[0].body
     for message in mail.outbox:
         text = (message.subject + message.body).lower()
         for word in health_words(intake):
