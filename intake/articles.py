@@ -7,6 +7,10 @@ what to watch for, when to get help and massage safety, then any other no-exerci
 fired rule points to. tests/education/test_article_safety.py checks this against the files.
 """
 
+from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import translation
+
 from education.models import Article
 
 GENERAL = ["what-are-upper-back-knots", "at-home-stretches-for-upper-back-knots"]
@@ -71,8 +75,25 @@ def slugs_for(level: str, fired, cautions) -> list[str]:
     return list(dict.fromkeys(slugs))
 
 
-def articles_for(level: str, fired, cautions, limit: int = 4) -> list[Article]:
-    """The published articles among those slugs, in order (one query)."""
+def articles_for(
+    level: str, fired, cautions, limit: int = 4, language: str | None = None
+) -> list[Article]:
+    """The published articles among those slugs, in order, each in the reader's language
+    where it is translated (else in English: the article page says so). One query, two in a
+    language other than English."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
     slugs = slugs_for(level, fired, cautions)
-    found = {a.slug: a for a in Article.objects.published().filter(slug__in=slugs)}
+    originals = Article.objects.published().filter(slug__in=slugs, language=settings.LANGUAGE_CODE)
+    if language != settings.LANGUAGE_CODE:
+        originals = originals.prefetch_related(
+            Prefetch(
+                "translations",
+                queryset=Article.objects.published().filter(language=language),
+                to_attr="in_reader_language",
+            )
+        )
+    found = {}
+    for article in originals:
+        translated = getattr(article, "in_reader_language", None)
+        found[article.slug] = translated[0] if translated else article
     return [found[slug] for slug in slugs if slug in found][:limit]

@@ -204,6 +204,38 @@ def test_result_links_only_published_articles(client):
     assert "/articles/at-home-stretches-for-upper-back-knots/" not in html
 
 
+def test_a_spanish_result_links_the_spanish_articles_and_marks_the_english_ones(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_article
+
+    stretches = make_article("Stretches", slug="at-home-stretches-for-upper-back-knots")
+    make_article(
+        "Estiramientos en casa",
+        slug="estiramientos-en-casa",
+        language="es",
+        translation_of=stretches,
+    )
+    make_article("What knots are", slug="what-are-upper-back-knots")  # not translated
+    fill_intake(client, language_prefix="/es")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/es/intake/result/").content.decode()
+    assert len(queries) <= 5  # session, the intake, the articles and their translations
+    assert '<a href="/es/articles/estiramientos-en-casa/">Estiramientos en casa</a>' in html
+    assert "/articles/at-home-stretches-for-upper-back-knots/" not in html
+    # The untranslated article opens under /es/ (with a notice there) and is marked English.
+    assert (
+        '<li lang="en"><a href="/es/articles/what-are-upper-back-knots/">What knots are</a>' in html
+    )
+    # In English, the same result links the English articles.
+    english = type(client)()
+    fill_intake(english)
+    html = english.get("/intake/result/").content.decode()
+    assert '<a href="/articles/at-home-stretches-for-upper-back-knots/">Stretches</a>' in html
+    assert "estiramientos" not in html
+
+
 def test_no_answer_in_any_url(client):
     """Every address the form sends the browser to holds a step number and nothing else."""
     for number in range(1, LAST):
