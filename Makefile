@@ -129,11 +129,18 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-# Budgets, Lighthouse and timings on the site as production runs it (bench/run.py says what);
-# its own database (BENCH_DATABASE_URL, default unknot_bench) and its own npm packages.
+# Budgets, Lighthouse, the load comparison with a bare Django project and the scale check, on
+# the site as production runs it (bench/run.py says what); its own database (BENCH_DATABASE_URL,
+# default unknot_bench) and its own npm packages. `make bench BENCH_LIGHTHOUSE=0` skips Lighthouse.
+BENCH_LIGHTHOUSE ?= 1
 bench: install assets bench/node_modules/.installed
-	@[ -x "$(CHROMIUM)" ] || { echo "No Chromium at $(CHROMIUM): sudo apt-get install chromium"; exit 1; }
-	CHROME_PATH=$(CHROMIUM) $(PY) bench/run.py
+	@[ "$(BENCH_LIGHTHOUSE)" = 0 ] || [ -x "$(CHROMIUM)" ] || \
+	  { echo "No Chromium at $(CHROMIUM): sudo apt-get install chromium (or BENCH_LIGHTHOUSE=0)"; exit 1; }
+	@command -v wrk >/dev/null || [ "$$(id -u)" != 0 ] || \
+	  { echo "Installing Debian's wrk for the load runs"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || \
+	  echo "No wrk: the Python load generator is used"
+	CHROME_PATH=$(CHROMIUM) BENCH_LIGHTHOUSE=$(BENCH_LIGHTHOUSE) $(PY) bench/run.py
 
 bench/node_modules/.installed: bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error

@@ -8,6 +8,11 @@ medical_reviewer, last_reviewed (a date), published (an ISO time with offset; wi
 article stays a draft), citations (a list of {title, url}), start_here (optional: a whole number,
 the article's place in the "Start here" list), figure (optional: one of education.figures, e.g.
 illustrations/upper-back-knots.svg, shown after the introduction).
+
+Translations: content/<language>/ (es/) holds each translated article as its own file, with its
+own slug and `translation_of: <the English article's slug>`; it is loaded as its own Article
+row in that language. content/<language>/topics.yml gives the topics' names and descriptions in
+that language (by slug; the topics themselves come from the English topics.yml).
 """
 
 import datetime as dt
@@ -16,9 +21,10 @@ from typing import Any
 
 import frontmatter
 import yaml
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from education import figures, publishing, rendering
 from education.models import Article, Citation, ReaderQuestion, Topic
@@ -36,10 +42,29 @@ class ContentError(ValueError):
 def seed(content_dir: Path | str = CONTENT_DIR, answered_by=None) -> list[Article]:
     """Load the articles; `answered_by` (a staff user) answers the demo reader question."""
     content_dir = Path(content_dir)
+    # English while saving: the topics' untranslated columns keep their English words.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _seed(content_dir, answered_by)
+
+
+def _seed(content_dir: Path, answered_by) -> list[Article]:
     topics = load_topics(content_dir / "topics.yml")
     articles = [load_article(path, topics) for path in sorted(content_dir.glob("*.md"))]
+    for language in translated_languages():
+        language_dir = content_dir / language
+        if not language_dir.is_dir():
+            continue
+        load_topic_translations(language_dir / "topics.yml", language, topics)
+        articles += [
+            load_article(path, topics, language=language)
+            for path in sorted(language_dir.glob("*.md"))
+        ]
     seed_questions(answered_by)
     return articles
+
+
+def translated_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 def load_topics(path: Path) -> dict[str, Topic]:
@@ -57,10 +82,34 @@ def load_topics(path: Path) -> dict[str, Topic]:
             raise ContentError(f"{path}: every topic needs a slug and a name, not {entry!r}.")
         topic, _created = Topic.objects.update_or_create(
             slug=entry["slug"],
-            defaults={"name": entry["name"], "description": entry.get("description") or ""},
+            defaults={
+                f"name_{settings.LANGUAGE_CODE}": entry["name"],
+                f"description_{settings.LANGUAGE_CODE}": entry.get("description") or "",
+            },
         )
         topics[topic.slug] = topic
     return topics
+
+
+def load_topic_translations(path: Path, language: str, topics: dict[str, Topic]) -> None:
+    """The topics' names and descriptions in `language`, saved only when they changed."""
+    if not path.exists():
+        return
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("slug") or not entry.get("name"):
+            raise ContentError(f"{path}: every topic needs a slug and a name, not {entry!r}.")
+        topic = topics.get(entry["slug"])
+        if topic is None:
+            raise ContentError(f"{path}: unknown topic {entry['slug']!r}; add it to topics.yml.")
+        wanted = {
+            f"name_{language}": str(entry["name"]),
+            f"description_{language}": str(entry.get("description") or ""),
+        }
+        if any(getattr(topic, field) != value for field, value in wanted.items()):
+            Topic.objects.filter(pk=topic.pk).update(**wanted)
+            for field, value in wanted.items():
+                setattr(topic, field, value)
 
 
 def _publication_time(value: Any, path: Path) -> dt.datetime | None:
@@ -110,7 +159,24 @@ def _figure(value: Any, path: Path) -> str:
     return value
 
 
-def load_article(path: Path, topics: dict[str, Topic]) -> Article:
+def _original(meta: dict, language: str, path: Path) -> Article | None:
+    """The English article a translation's front matter names in `translation_of`."""
+    if language == settings.LANGUAGE_CODE:
+        return None
+    slug = meta.get("translation_of")
+    if not slug:
+        raise ContentError(
+            f"{path}: front matter is missing translation_of (the English article's slug)."
+        )
+    original = Article.objects.filter(slug=slug, language=settings.LANGUAGE_CODE).first()
+    if original is None:
+        raise ContentError(f"{path}: translation_of names {slug!r}, which is no English article.")
+    return original
+
+
+def load_article(
+    path: Path, topics: dict[str, Topic], language: str = settings.LANGUAGE_CODE
+) -> Article:
     post = frontmatter.load(path)
     meta = post.metadata
     missing = [key for key in REQUIRED_KEYS if not meta.get(key)]
@@ -122,6 +188,8 @@ def load_article(path: Path, topics: dict[str, Topic]) -> Article:
 
     published_at = _publication_time(meta.get("published"), path)
     fields = {
+        "language": language,
+        "translation_of": _original(meta, language, path),
         "title": str(meta["title"]),
         "summary": str(meta["summary"]),
         "body": post.content.strip() + "\n",
@@ -159,7 +227,8 @@ def _snapshot(article: Article) -> tuple:
     return tuple(
         getattr(article, name)
         for name in (
-            "title", "summary", "body", "author", "medical_reviewer", "last_reviewed",
+            "language", "translation_of_id", "title", "summary", "body", "author",
+            "medical_reviewer", "last_reviewed",
             "status", "published_at", "start_here", "figure", "body_html", "body_text", "toc",
             "reading_minutes",
         )

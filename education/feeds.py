@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from education.models import Article
@@ -10,7 +11,9 @@ FEED_LENGTH = 20
 
 
 class LatestArticlesFeed(Feed):
-    """RSS 2.0 of the newest published articles (links use SITE_URL, not the request host)."""
+    """RSS 2.0 of the newest published articles written in the feed's language (/articles/feed/
+    English, /es/articles/feed/ Spanish; Django's Feed names the active language in <language>);
+    links use SITE_URL, not the request host."""
 
     feed_type = Rss201rev2Feed
     title = _("Articles on upper back knots")
@@ -25,7 +28,11 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + reverse("education:feed")
 
     def items(self):
-        return Article.objects.published().prefetch_related("topics")[:FEED_LENGTH]
+        return (
+            Article.objects.published()
+            .filter(language=get_language())
+            .prefetch_related("topics")[:FEED_LENGTH]
+        )
 
     def item_title(self, item: Article) -> str:
         return item.title

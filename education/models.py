@@ -11,25 +11,26 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from education import figures
 
 
 class TopicQuerySet(models.QuerySet):
-    def with_published_articles(self, now: datetime | None = None) -> "TopicQuerySet":
-        """Topics that have at least one public article, each with `published_count`."""
+    def with_published_articles(
+        self, now: datetime | None = None, language: str | None = None
+    ) -> "TopicQuerySet":
+        """Topics that have at least one public article, each with `published_count`; with
+        `language`, counting only the articles a reader of that language is offered."""
+        public = models.Q(
+            articles__status=Article.Status.PUBLISHED,
+            articles__published_at__lte=now or timezone.now(),
+        )
+        if language:
+            public &= models.Q(articles__in=Article.objects.in_language(language).values("pk"))
         return (
-            self.annotate(
-                published_count=models.Count(
-                    "articles",
-                    filter=models.Q(
-                        articles__status=Article.Status.PUBLISHED,
-                        articles__published_at__lte=now or timezone.now(),
-                    ),
-                )
-            )
+            self.annotate(published_count=models.Count("articles", filter=public))
             .filter(published_count__gt=0)
             .order_by("name")
         )
@@ -59,6 +60,19 @@ class ArticleQuerySet(models.QuerySet):
         """Articles the public may read: published, and not scheduled for later."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
 
+    def in_language(self, language: str) -> "ArticleQuerySet":
+        """Articles a reader of `language` is offered: those written in it, and the English
+        ones not yet translated into it (shown in English, with a notice)."""
+        if language == settings.LANGUAGE_CODE:
+            return self.filter(language=language)
+        return self.filter(
+            models.Q(language=language)
+            | models.Q(language=settings.LANGUAGE_CODE)
+            & ~models.Exists(
+                Article.objects.filter(translation_of=models.OuterRef("pk"), language=language)
+            )
+        )
+
     def start_here(self) -> "ArticleQuerySet":
         """The articles a new reader should read first, in their reading order."""
         return self.filter(start_here__isnull=False).order_by("start_here", "pk")
@@ -69,6 +83,19 @@ class Article(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        limit_choices_to={"language": settings.LANGUAGE_CODE},
+        verbose_name=_("translation of"),
+        help_text=_("For a translation: the English article it translates."),
+    )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(
         _("slug"),
@@ -148,20 +175,47 @@ class Article(models.Model):
             GinIndex(fields=["search_vector"], name="article_search_vector"),
             GinIndex(OpClass("title", name="gin_trgm_ops"), name="article_title_trgm"),
             models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            models.Index(
+                fields=["language", "status", "-published_at"], name="article_language_published"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status="published") | models.Q(published_at__isnull=False),
                 name="article_published_has_time",
                 violation_error_message=_("A published article needs a publication time."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="article_one_translation_per_language",
+                violation_error_message=_(
+                    "This article already has a translation in that language."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(translation_of__isnull=True) | ~models.Q(language="en"),
+                name="article_translation_not_english",
+                violation_error_message=_(
+                    "A translation is written in a language other than English."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
+        """Where a reader of the page's language reads this article: a translation at its own
+        language's address; an English article under the reader's prefix (shown there with a
+        notice when the reader's language is not English)."""
+        if self.language != settings.LANGUAGE_CODE:
+            return self.url_in(self.language)
         return reverse("education:article_detail", kwargs={"slug": self.slug})
+
+    def url_in(self, language: str) -> str:
+        """This row's address under `language`'s prefix."""
+        with translation.override(language):
+            return reverse("education:article_detail", kwargs={"slug": self.slug})
 
     def is_public(self, now: datetime | None = None) -> bool:
         return (

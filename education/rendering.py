@@ -29,6 +29,7 @@ import markdown
 import nh3
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from markdown.extensions import Extension
@@ -349,8 +350,10 @@ def render_markdown(source: str) -> Rendered:
 
 
 def render_article(article: "Article") -> None:
-    """Fill the article's rendered fields from its Markdown body (the caller saves)."""
-    rendered = render_markdown(article.body)
+    """Fill the article's rendered fields from its Markdown body (the caller saves), in the
+    article's own language (any words the renderer adds are in the language of the text)."""
+    with translation.override(article.language):
+        rendered = render_markdown(article.body)
     article.body_html = rendered.html
     article.body_text = rendered.text
     article.toc = rendered.toc

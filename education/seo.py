@@ -29,7 +29,7 @@ def article_jsonld(article: Article, url: str) -> dict[str, Any]:
         "name": article.title,
         "headline": article.title,
         "description": article.summary,
-        "inLanguage": "en",
+        "inLanguage": article.language,
         "author": {"@type": "Person", "name": article.author},
         "publisher": {"@type": "Organization", "name": ClinicSettings.load().name},
         "dateModified": _iso(article.updated_at),

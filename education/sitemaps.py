@@ -1,8 +1,19 @@
+"""What search engines are told: every public page in each language it exists in, with its
+hreflang alternates.
+
+An article is one entry per language version, each naming the others (Django's i18n sitemap):
+the items are the English articles (and any translation whose original is not public), each
+carrying the slug of every public version in one query, so the sitemap costs the same few
+queries with 2,000 articles as with 10. Each section is cut at `limit` addresses a page.
+"""
+
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.urls import Resolver404, resolve
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
 
 from education.models import Article, Topic
 
@@ -26,22 +37,61 @@ class SiteURLSitemap(Sitemap):
         return parts.netloc + parts.path.rstrip("/")
 
 
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+# Addresses per sitemap page (the protocol allows 50,000; smaller pages stay quick to build).
+ADDRESSES_PER_PAGE = 5000
+
+
+def _slug_in(language: str, public) -> Case:
+    """The slug of this article's public version in `language`: its own, or its translation's."""
+    translation_slug = public.filter(translation_of=OuterRef("pk"), language=language)
+    return Case(
+        When(language=language, then=F("slug")),
+        default=Subquery(translation_slug.values("slug")[:1]),
+    )
+
+
 class ArticleSitemap(SiteURLSitemap):
     changefreq = "monthly"
     priority = 0.8
+    limit = ADDRESSES_PER_PAGE
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
-        return Article.objects.published().only("slug", "updated_at").order_by("-published_at")
+        public = Article.objects.published()
+        return list(
+            public.filter(
+                Q(language=settings.LANGUAGE_CODE)
+                | ~Q(translation_of__in=public.filter(language=settings.LANGUAGE_CODE))
+            )
+            .annotate(**{f"slug_{code}": _slug_in(code, public) for code in LANGUAGE_CODES})
+            .only("language", "slug", "updated_at")
+            .order_by("-published_at", "-pk")
+        )
+
+    def get_languages_for_item(self, item: Article) -> list[str]:
+        return [code for code in LANGUAGE_CODES if getattr(item, f"slug_{code}")]
+
+    def location(self, item: Article) -> str:
+        slug = getattr(item, f"slug_{translation.get_language()}")
+        return reverse("education:article_detail", kwargs={"slug": slug})
 
     def lastmod(self, item: Article):
         return item.updated_at
 
 
 class TopicSitemap(SiteURLSitemap):
-    """Each topic's list page (/articles/?topic=…), for topics with published articles."""
+    """Each topic's list page (/articles/?topic=…) in each language, for topics with published
+    articles."""
 
     changefreq = "weekly"
     priority = 0.5
+    limit = ADDRESSES_PER_PAGE
+    i18n = True
+    alternates = True
+    x_default = True
 
     def items(self):
         return Topic.objects.with_published_articles().order_by("slug")
@@ -53,13 +103,18 @@ class StaticPageSitemap(SiteURLSitemap):
 
     changefreq = "weekly"
     priority = 0.6
+    i18n = True
+    alternates = True
+    x_default = True
     PATHS = ["/", "/articles/", "/intake/", "/book/", "/services/", "/therapists/", "/visit/"]
 
     def items(self) -> list[str]:
         return [path for path in self.PATHS if _served(path)]
 
     def location(self, item: str) -> str:
-        return item
+        """The page's path under the active language's prefix (/es/… for Spanish)."""
+        language = translation.get_language()
+        return item if language == settings.LANGUAGE_CODE else f"/{language}{item}"
 
 
 SITEMAPS = {"pages": StaticPageSitemap, "articles": ArticleSitemap, "topics": TopicSitemap}

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.article_list, name="article_list"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("<slug:slug>/", views.article_detail, name="article_detail"),
+    path("<slug:slug>/ask/", views.ask, name="ask"),
 ]

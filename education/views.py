@@ -1,12 +1,23 @@
+"""The reader's pages: the article list (with search and topics), one article, and the page for
+asking a therapist about an article.
+
+Each page is in the language of its address (/… English, /es/… Spanish). A reader is offered
+the articles written in their language and the English ones not yet translated into it; an
+article asked for under the other language's address goes to its translation, or is shown as
+written with a notice saying so. The article page reads neither the session nor the CSRF token
+(a shared cache may keep it for everyone): the question form has its own page.
+"""
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clinic.core import form_guard, ratelimit
@@ -18,9 +29,15 @@ ARTICLES_PER_PAGE = 10
 MAX_RELATED = 3
 # Lists show title, summary, date, reading time and topics: the bodies stay in the database.
 LIST_DEFERRED = ("body", "body_html", "body_text", "toc", "search_vector")
-# The session remembers, for one page view, that this reader just sent a question here.
-QUESTION_SENT_KEY = "education_question_sent"
-QUESTION_SENT_ANCHOR = "question-sent"
+# What a reader is told when the article is not written in the language of the page, by the
+# language it is written in.
+NOT_IN_YOUR_LANGUAGE = {
+    "en": gettext_lazy("This article is not yet available in Spanish, so it is shown in English."),
+    "es": gettext_lazy("This article is only available in Spanish for now."),
+}
+# The ask page's address after a question was sent: it thanks the reader (the state is in the
+# address, not the session, and says nothing about the question).
+SENT_PARAMETER = "sent"
 
 
 def can_preview(user) -> bool:
@@ -37,8 +54,10 @@ def can_preview(user) -> bool:
 @require_GET
 def article_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    articles = Article.objects.published(now).prefetch_related("topics").defer(*LIST_DEFERRED)
-    topics = list(Topic.objects.with_published_articles(now))
+    language = request.LANGUAGE_CODE
+    offered = Article.objects.published(now).in_language(language)
+    articles = offered.prefetch_related("topics").defer(*LIST_DEFERRED)
+    topics = list(Topic.objects.with_published_articles(now, language))
     topic = None
     if topic_slug := request.GET.get("topic"):
         topic = next((t for t in topics if t.slug == topic_slug), None)
@@ -52,32 +71,27 @@ def article_list(request: HttpRequest) -> HttpResponse:
         found = search.run(raw_query, articles)
         context["search"] = found
         if found.matches is not None:
-            context["page"] = Paginator(found.matches, ARTICLES_PER_PAGE).get_page(
-                request.GET.get("page")
-            )
+            context["page"] = _page(request, found.matches)
         elif not found.similar and not found.too_long:
-            # Nothing found: offer the articles to start with, and a therapist's answer under
-            # the first of them (reader questions are asked under an article).
+            # Nothing found: offer the articles to start with, and a therapist to ask about the
+            # first of them.
             suggestions = list(
-                Article.objects.published(now).start_here().only("title", "slug", "reading_minutes")
+                offered.start_here().only("language", "title", "slug", "reading_minutes")
             )
             context["suggestions"] = suggestions
             context["ask_article"] = (
-                suggestions[0]
-                if suggestions
-                else Article.objects.published(now).only("slug").first()
+                suggestions[0] if suggestions else offered.only("language", "slug").first()
             )
     elif topic:
-        context["page"] = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        context["page"] = _page(request, articles)
     else:
         # The full list: "Start here" first, in its order; the others newest first.
-        others = articles.filter(start_here__isnull=True)
-        context["page"] = Paginator(others, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+        context["page"] = _page(request, articles.filter(start_here__isnull=True))
         if context["page"].number == 1:
             context["start_here"] = list(
                 articles.start_here()
                 .prefetch_related(None)
-                .only("title", "slug", "reading_minutes")
+                .only("language", "title", "slug", "reading_minutes")
             )
     canonical = {}
     if topic:
@@ -92,33 +106,132 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "education/article_list.html", context)
 
 
-def related_articles(article: Article, now=None) -> list[Article]:
-    """Up to three published articles sharing the most topics with this one, in one query."""
+def _page(request: HttpRequest, articles):
+    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+    # A long list offers its first and last pages and those around this one, not every page.
+    page.elided_range = page.paginator.get_elided_page_range(page.number)
+    return page
+
+
+def related_articles(article: Article, language: str, now=None) -> list[Article]:
+    """Up to three articles offered in `language` sharing the most topics with this one, in
+    one query."""
     topic_ids = [topic.pk for topic in article.topics.all()]
     if not topic_ids:
         return []
     return list(
         Article.objects.published(now)
+        .in_language(language)
         .filter(topics__in=topic_ids)
-        .exclude(pk=article.pk)
+        .exclude(pk__in=[article.pk, article.translation_of_id])
         .annotate(shared=Count("topics"))
         .order_by("-shared", "-published_at", "-pk")
-        .only("title", "slug", "summary", "published_at")[:MAX_RELATED]
+        .only("language", "title", "slug", "summary", "published_at")[:MAX_RELATED]
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+def _find(request: HttpRequest, slug: str, now) -> Article:
+    """The article at this slug: a public one for everyone; a draft or a scheduled one only for
+    staff who may preview it (the signed-in user is looked up only then, so a public article's
+    page never reads the session)."""
+    articles = Article.objects.prefetch_related("topics", "citations")
+    article = articles.published(now).filter(slug=slug).first()
+    if article is None and can_preview(request.user):
+        article = articles.filter(slug=slug).first()
+    if article is None:
+        raise Http404(_("There is no article at this address."))
+    return article
+
+
+def _version_in(article: Article, language: str, visible) -> Article | None:
+    """The row of this article written in `language`: itself, its English original or its
+    translation, when the reader may see it."""
+    if article.language == language:
+        return article
+    if language == settings.LANGUAGE_CODE:
+        return visible.filter(pk=article.translation_of_id).first()
+    return visible.filter(translation_of=article, language=language).first()
+
+
+def _alternates(article: Article, now) -> dict[str, str]:
+    """The article's address in each language it is written in (its own and its original's or
+    translations', public ones only): for the language switch and hreflang."""
+    original_id = article.translation_of_id or article.pk
+    versions = (
+        Article.objects.published(now)
+        .filter(Q(pk=original_id) | Q(translation_of_id=original_id))
+        .only("language", "slug")
+    )
+    addresses = {version.language: version.url_in(version.language) for version in versions}
+    addresses.setdefault(article.language, article.url_in(article.language))
+    return {code: addresses[code] for code, _name in settings.LANGUAGES if code in addresses}
+
+
+@require_http_methods(["GET", "HEAD"])
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
-    preview_allowed = can_preview(request.user)
-    visible = Article.objects.all() if preview_allowed else Article.objects.published(now)
-    article = get_object_or_404(visible.prefetch_related("topics", "citations"), slug=slug)
+    language = request.LANGUAGE_CODE
+    article = _find(request, slug, now)
     is_public = article.is_public(now)
+    if article.language != language:
+        visible = Article.objects.published(now) if is_public else Article.objects.all()
+        version = _version_in(article, language, visible.only("language", "slug"))
+        if version is not None:
+            return redirect(version.url_in(language))
 
+    questions = (
+        article.questions.filter(status=ReaderQuestion.Status.APPROVED)
+        .select_related("answered_by")
+        .order_by("asked_at")
+    )
+    next_to_read = None
+    if article.start_here is not None and is_public:
+        next_to_read = (
+            Article.objects.published(now)
+            .in_language(language)
+            .start_here()
+            .filter(start_here__gt=article.start_here)
+            .only("language", "title", "slug", "reading_minutes")
+            .first()
+        )
+    # The address in the article's own language is the one search engines should keep.
+    url = settings.SITE_URL + article.url_in(article.language)
+    response = render(
+        request,
+        "education/article_detail.html",
+        {
+            "article": article,
+            "body": rendering.body_parts(article.body_html),
+            "figure": figures.FIGURES.get(article.figure),
+            "foreign_notice": (
+                NOT_IN_YOUR_LANGUAGE.get(article.language) if article.language != language else None
+            ),
+            "next_to_read": next_to_read,
+            "is_preview": not is_public,
+            "related": related_articles(article, language, now),
+            "questions": questions,
+            "canonical_url": url,
+            "alternates": _alternates(article, now) if is_public else None,
+            "jsonld": seo.article_jsonld(article, url),
+        },
+    )
+    if not is_public:
+        response["X-Robots-Tag"] = "noindex"
+        # A preview: never kept by a browser or a proxy.
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def ask(request: HttpRequest, slug: str) -> HttpResponse:
+    """A reader's question about a public article; after sending, the same page thanks them."""
+    article = get_object_or_404(
+        Article.objects.published().only("language", "title", "slug"),
+        slug=slug,
+    )
+    ask_url = reverse("education:ask", kwargs={"slug": article.slug})
     form, wait = ReaderQuestionForm(), None
     if request.method == "POST":
-        if not is_public:
-            raise Http404(_("Questions can be asked once the article is published."))
         form = ReaderQuestionForm(request.POST)
         admission = form_guard.Admission()
         if form.is_valid():
@@ -134,7 +247,7 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             wait = admission.wait
         if admission.resent:
             # The same question sent twice (a double click): saved once, thanked again.
-            return _thank_for_question(request, article)
+            return redirect(f"{ask_url}?{SENT_PARAMETER}=1")
         if form.is_valid() and admission.ok:
             moderation.submit(
                 article,
@@ -144,55 +257,21 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 wants_email=form.cleaned_data["wants_email"],
                 language=request.LANGUAGE_CODE,
             )
-            return _thank_for_question(request, article)
+            return redirect(f"{ask_url}?{SENT_PARAMETER}=1")
 
-    questions = (
-        article.questions.filter(status=ReaderQuestion.Status.APPROVED)
-        .select_related("answered_by")
-        .order_by("asked_at")
-    )
-    next_to_read = None
-    if article.start_here is not None and is_public:
-        next_to_read = (
-            Article.objects.published(now)
-            .start_here()
-            .filter(start_here__gt=article.start_here)
-            .only("title", "slug", "reading_minutes")
-            .first()
-        )
-    question_sent = (
-        request.method != "POST" and request.session.pop(QUESTION_SENT_KEY, None) == article.pk
-    )
-    url = settings.SITE_URL + article.get_absolute_url()
     response = render(
         request,
-        "education/article_detail.html",
+        "education/ask.html",
         {
             "article": article,
-            "body": rendering.body_parts(article.body_html),
-            "figure": figures.FIGURES.get(article.figure),
-            "question_sent": question_sent,
-            "next_to_read": next_to_read,
-            "is_preview": not is_public,
-            "related": related_articles(article, now),
-            "questions": questions,
             "form": form,
-            "canonical_url": url,
-            "jsonld": seo.article_jsonld(article, url),
+            "sent": request.method == "GET" and SENT_PARAMETER in request.GET,
+            "canonical_url": settings.SITE_URL + ask_url,
         },
         status=400 if form.is_bound else 200,
     )
     if form.is_bound and wait is not None:
         ratelimit.refuse(response, wait)
-    if not is_public:
-        response["X-Robots-Tag"] = "noindex"
-    if not is_public or question_sent:
-        # A preview, or a page thanking this reader: never kept by a browser or a proxy.
-        response["Cache-Control"] = "private, no-store"
+    # The form carries this browser's CSRF token: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _thank_for_question(request: HttpRequest, article: Article) -> HttpResponse:
-    """Back to the article, at the thank-you beside the form (not at the top of the page)."""
-    request.session[QUESTION_SENT_KEY] = article.pk
-    return redirect(f"{article.get_absolute_url()}#{QUESTION_SENT_ANCHOR}")

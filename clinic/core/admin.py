@@ -1,5 +1,6 @@
 import logging
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
@@ -18,9 +19,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.translator import translator
 
 from clinic.core.models import ClinicSettings
+from clinic.core.translation import SOURCE, TARGET, column, lacks_translation, untranslated
 
 security_log = logging.getLogger("django.security.DisallowedModelAdminLookup")
 
@@ -173,27 +178,170 @@ def _filter_path(item) -> str:
     return item[0] if isinstance(item, (list, tuple)) else item
 
 
+# --- Texts in two languages ---------------------------------------------------------------------
+
+
+def side_by_side(*texts: str) -> list[tuple[str, str]]:
+    """Form rows with each text's English and Spanish boxes on one line."""
+    return [(column(text, SOURCE), column(text, TARGET)) for text in texts]
+
+
+def text_names(model, texts) -> str:
+    return ", ".join(str(model._meta.get_field(text).verbose_name) for text in texts)
+
+
+class TranslatedTextsAdmin(ClinicModelAdmin):
+    """A model whose texts have an English and a Spanish column (clinic/*/translation.py):
+    labels name the language, and the page says which texts still lack Spanish."""
+
+    def translated_texts(self) -> tuple[str, ...]:
+        """The translated fields, in the model's order (as the form shows them)."""
+        registered = translator.get_options_for_model(self.model).fields
+        return tuple(f.name for f in self.model._meta.fields if f.name in registered)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        original = getattr(db_field, "translated_field", None)
+        if formfield is not None and original is not None:
+            formfield.label = _("%(text)s (%(language)s)") % {
+                "text": capfirst(original.verbose_name),
+                "language": get_language_info(db_field.language)["name_translated"],
+            }
+            if db_field.language == TARGET:
+                formfield.help_text = _("Left empty, Spanish readers see the English text.")
+        return formfield
+
+    @admin.display(description=_("missing in Spanish"))
+    def missing_spanish(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return self.get_empty_value_display()
+        missing = untranslated(obj, self.translated_texts())
+        if not missing:
+            return _("Nothing: every text written in English has its Spanish version.")
+        return capfirst(text_names(self.model, missing))
+
+
+class SpanishTranslationFilter(admin.SimpleListFilter):
+    """Items with every text in Spanish, or with at least one still only in English."""
+
+    title = _("Spanish translation")
+    parameter_name = "spanish"
+
+    def __init__(self, request, params, model, model_admin):
+        self.texts = model_admin.translated_texts()
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Missing")), ("complete", _("Complete"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(lacks_translation(self.texts))
+        if self.value() == "complete":
+            return queryset.exclude(lacks_translation(self.texts))
+        return queryset
+
+
+class WholeTranslationForm(forms.ModelForm):
+    """Refuses a half-written Spanish version, naming the box to fill next to it."""
+
+    translated_texts: tuple[str, ...] = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        pairs = [
+            (text, column(text, SOURCE), column(text, TARGET))
+            for text in self.translated_texts
+            if column(text, SOURCE) in self.fields and column(text, TARGET) in self.fields
+        ]
+
+        def written(name):
+            return bool((cleaned.get(name) or "").strip())
+
+        if not any(written(spanish) for _text, _english, spanish in pairs):
+            return cleaned
+        for text, english, spanish in pairs:
+            name = self._meta.model._meta.get_field(text).verbose_name
+            if written(english) and not written(spanish):
+                self.add_error(
+                    spanish,
+                    _(
+                        "Write the Spanish %(text)s too, or leave every Spanish box empty: "
+                        "clients see this item either all in Spanish or all in English."
+                    )
+                    % {"text": name},
+                )
+            elif written(spanish) and not written(english) and english not in self.errors:
+                self.add_error(
+                    english,
+                    _(
+                        "There is a Spanish %(text)s but no English one. Write the English "
+                        "%(text)s too, or clear the Spanish one."
+                    )
+                    % {"text": name},
+                )
+        return cleaned
+
+
+class WholeTranslationAdmin(TranslatedTextsAdmin):
+    """An item (a service, a therapist) shown either wholly in Spanish or wholly in English:
+    once one Spanish text is written, every text written in English needs its Spanish too.
+    Add `spanish_status` to list_display and SpanishTranslationFilter to list_filter."""
+
+    form = WholeTranslationForm
+    readonly_fields = ["missing_spanish"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.translated_texts = self.translated_texts()
+        return form
+
+    @admin.display(description=_("Spanish"))
+    def spanish_status(self, obj) -> str:
+        missing = untranslated(obj, self.translated_texts())
+        if not missing:
+            return _("Complete")
+        return _("Missing: %(texts)s") % {"texts": text_names(self.model, missing)}
+
+
+# --- Clinic settings -----------------------------------------------------------------------------
+
+
 @admin.register(ClinicSettings)
-class ClinicSettingsAdmin(ClinicModelAdmin):
+class ClinicSettingsAdmin(TranslatedTextsAdmin):
+    readonly_fields = ["missing_spanish"]
     fieldsets = [
-        (None, {"fields": ["name", "tagline", "time_zone"]}),
-        (_("Contact details"), {"fields": ["address", "phone", "email", "opening_hours"]}),
+        (
+            _("Texts in Spanish"),
+            {
+                "fields": ["missing_spanish"],
+                "description": _(
+                    "Each text has an English and a Spanish box side by side. A Spanish box "
+                    "left empty shows the English text on the Spanish pages."
+                ),
+            },
+        ),
+        (None, {"fields": ["name", *side_by_side("tagline"), "time_zone"]}),
+        (
+            _("Contact details"),
+            {"fields": ["address", "phone", "email", *side_by_side("opening_hours")]},
+        ),
         (
             _("Getting here and what to bring"),
             {
-                "fields": ["map_link", "parking", "what_to_bring"],
+                "fields": ["map_link", *side_by_side("parking", "what_to_bring")],
                 "description": _("Shown on the home page and the “Your first visit” page."),
             },
         ),
         (
             _("Your first visit page"),
             {
-                "fields": [
+                "fields": side_by_side(
                     "visit_what_to_expect",
                     "visit_what_to_wear",
                     "visit_arrive_early",
                     "visit_aftercare",
-                ],
+                ),
                 "description": _(
                     "What a new client reads before coming, at /visit/. Write as you would "
                     "speak to them; a blank line starts a new paragraph."
@@ -202,7 +350,13 @@ class ClinicSettingsAdmin(ClinicModelAdmin):
         ),
         (
             _("Cancellation and no-show policy"),
-            {"fields": ["cancellation_policy", "cancellation_cutoff_hours", "clients_move_times"]},
+            {
+                "fields": [
+                    *side_by_side("cancellation_policy"),
+                    "cancellation_cutoff_hours",
+                    "clients_move_times",
+                ]
+            },
         ),
         (
             _("Booking rules"),

@@ -1,8 +1,12 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from education import rendering, search, seo
 
 register = template.Library()
+
+# The label beside an article offered in a language other than the page's.
+WRITTEN_IN = {"en": _("In English"), "es": _("In Spanish")}
 
 
 @register.simple_tag
@@ -32,3 +36,9 @@ def illustration(source, alt="", css_class=""):
     """{% illustration "illustrations/x.svg" alt=… %}: one of the project's drawings, with its
     own size, loaded lazily. Without alt it is decorative (alt="")."""
     return rendering.image_tag(source, alt=alt, css_class=css_class)
+
+
+@register.filter
+def in_language_label(language):
+    """{{ article.language|in_language_label }}: "In English", said in the page's language."""
+    return WRITTEN_IN.get(language, language)

@@ -98,7 +98,7 @@ def alex(db):
 
 def test_a_photo_is_stored_small_square_and_served_with_a_long_cache(admin_client, alex, media):
     upload = SimpleUploadedFile("me.png", image_bytes(size=(900, 1200)), "image/png")
-    response = post_photo(admin_client, alex, upload, credentials="LMT, 8 years")
+    response = post_photo(admin_client, alex, upload, credentials_en="LMT, 8 years")
     assert response.status_code == 302, response.content.decode()[:2000]
 
     alex.refresh_from_db()
@@ -136,7 +136,7 @@ def test_camera_metadata_such_as_location_is_not_kept(admin_client, alex):
 
 def test_a_file_that_is_not_an_image_is_refused_with_a_clear_message(admin_client, alex, media):
     upload = SimpleUploadedFile("me.jpg", b"not a picture at all, just words", "image/jpeg")
-    response = post_photo(admin_client, alex, upload, bio="Typed before uploading")
+    response = post_photo(admin_client, alex, upload, bio_en="Typed before uploading")
     html = response.content.decode()
     assert response.status_code == 200
     assert "Upload a valid image" in html

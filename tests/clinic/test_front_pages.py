@@ -271,8 +271,9 @@ def test_clinic_settings_admin_groups_the_front_page_texts(admin_client, setting
         "Cancellation and no-show policy",
     ):
         assert heading in html
-    for name in (
-        "map_link",
+    for name in ("map_link", "cancellation_cutoff_hours"):
+        assert f'name="{name}"' in html, name
+    for text in (
         "parking",
         "what_to_bring",
         "visit_what_to_expect",
@@ -280,6 +281,6 @@ def test_clinic_settings_admin_groups_the_front_page_texts(admin_client, setting
         "visit_arrive_early",
         "visit_aftercare",
         "cancellation_policy",
-        "cancellation_cutoff_hours",
     ):
-        assert f'name="{name}"' in html, name
+        for language in ("en", "es"):
+            assert f'name="{text}_{language}"' in html, (text, language)

@@ -82,13 +82,17 @@ def test_reader(open_browser, staff_therapist, viewport):
     page.evaluate("window.scrollTo(0, 0)")
     reader.look("article")
 
+    # The question has its own page, one link away from the article's questions.
+    article_path = reader.path
+    reader.follow("Ask a therapist about this article")
+    assert reader.path == f"{article_path}ask/"
     page.get_by_label("Your name").fill("Jo")
     page.get_by_label("Your email address").fill("jo@example.com")
     page.get_by_label("Your question").fill(QUESTION)
     page.get_by_label("Email me a link when a therapist has answered").check()
     reader.submit("Send your question")
-    # The page lands on the thank-you, beside the form, not at the top of a long page.
-    assert page.url.endswith("#question-sent")
+    # The same page thanks the reader, above a fresh form.
+    assert reader.path == f"{article_path}ask/?sent=1"
     thanks = page.locator("#question-sent")
     assert thanks.get_attribute("role") == "status"
     assert "your question was sent" in thanks.inner_text()
@@ -96,10 +100,12 @@ def test_reader(open_browser, staff_therapist, viewport):
     viewport = page.viewport_size
     assert box is not None and 0 <= box["y"] < viewport["height"], box
     assert page.locator(".error-summary").count() == 0  # the fresh form is not a failure
-    assert QUESTION not in page.locator("#questions").inner_text()  # not before it is answered
-    reader.look("question-sent", "article after sending a question", mouse=False)
+    reader.look("question-sent", "ask page after sending a question", mouse=False)
     question = ReaderQuestion.objects.get(question=QUESTION)
     assert question.status == ReaderQuestion.Status.PENDING
+    with page.expect_navigation():
+        thanks.get_by_role("link", name="Back to the article").click()
+    assert QUESTION not in page.locator("#questions").inner_text()  # not before it is answered
 
     # The therapist, at her desk, with her password and her authenticator app.
     desk = open_browser("desktop", who="therapist")
@@ -121,7 +127,8 @@ def test_reader(open_browser, staff_therapist, viewport):
     email = flows.only_email("jo@example.com", "answered your question")
     assert QUESTION not in email.body and ANSWER not in email.body
     link = flows.link_in(email, rf"{re.escape(reader.base_url)}/articles/\S+")
-    assert link == f"{reader.base_url}{reader.path}#question-{question.pk}"
+    assert link == f"{reader.base_url}{article_path}#question-{question.pk}"
+    page.goto(link)  # the reader is on the article already: only its fragment changes
     page.reload()
     answered = page.locator(f"#question-{question.pk}")
     assert QUESTION in answered.inner_text()
@@ -142,3 +149,36 @@ def test_reader(open_browser, staff_therapist, viewport):
     reader.go("/articles/no-such-article/", status=404)
     assert page.get_by_role("heading", level=1).inner_text() == "We could not find that page"
     reader.look("not-found", "404 page")
+
+
+def test_reader_in_spanish(open_browser):
+    """A Spanish reader: the Spanish list, a Spanish article, its switch to the English
+    original and back, and its own page for a question."""
+    education_demo.seed()
+    reader = open_browser("desktop")
+    page = reader.page
+
+    reader.go("/es/articles/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    first = page.locator(".start-here-link").first
+    assert first.inner_text() == "Qué son los nudos en la parte alta de la espalda"
+    with page.expect_navigation():
+        first.click()
+    assert reader.path == "/es/articles/que-son-los-nudos-en-la-parte-alta-de-la-espalda/"
+    assert page.locator(".article-language-notice").count() == 0
+    reader.look("article-es", "Spanish article")
+
+    with page.expect_navigation():
+        page.locator(".language-switch a[hreflang=en]").click()
+    assert reader.path == "/articles/what-are-upper-back-knots/"
+    with page.expect_navigation():
+        page.locator(".language-switch a[hreflang=es]").click()
+    assert reader.path == "/es/articles/que-son-los-nudos-en-la-parte-alta-de-la-espalda/"
+
+    # An English address under /es/ leads to the Spanish version.
+    reader.go("/es/articles/at-home-stretches-for-upper-back-knots/")
+    assert reader.path == "/es/articles/estiramientos-en-casa-para-los-nudos-de-la-espalda/"
+    with page.expect_navigation():
+        page.locator(".ask-link a").click()
+    assert reader.path.endswith("/estiramientos-en-casa-para-los-nudos-de-la-espalda/ask/")
+    reader.look("ask-es", "Spanish ask page")

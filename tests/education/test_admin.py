@@ -1,3 +1,6 @@
+import re
+from html import unescape
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core import mail
@@ -28,6 +31,7 @@ def test_new_article_from_the_admin_is_rendered_and_searchable(therapist_client)
     response = therapist_client.post(
         reverse("admin:education_article_add"),
         {
+            "language": "en",
             "title": "Hammock naps",
             "slug": "hammock-naps",
             "summary": "Why a hammock is a poor bed.",
@@ -357,3 +361,166 @@ def test_a_body_naming_a_missing_drawing_is_refused_and_kept(therapist_client):
     assert "exercises/no-such-drawing.svg" in response.content.decode()  # the text is kept
     article.refresh_from_db()
     assert "no-such-drawing" not in article.body
+
+
+# --- translations -----------------------------------------------------------------------------
+
+
+def add_translation(client, original, **changes):
+    data = {
+        "language": "es",
+        "translation_of": original.pk,
+        "title": "Siestas en hamaca",
+        "slug": "siestas-en-hamaca",
+        "summary": "Por qué una hamaca no es una buena cama.",
+        "body": "## Se hunde\n\nUna hamaca le curva la espalda.",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "author": "Equipo de terapia",
+        "medical_reviewer": "",
+        "last_reviewed": "",
+        "citations-TOTAL_FORMS": "0",
+        "citations-INITIAL_FORMS": "0",
+        **changes,
+    }
+    return client.post(reverse("admin:education_article_add"), data)
+
+
+def field_error(html: str, field: str) -> str:
+    """The message shown next to one field (the project's field template)."""
+    match = re.search(rf'id="id_{field}_error"[^>]*>(.*?)</(?:ul|div|p)>', html, flags=re.S)
+    assert match, f"no error beside {field}"
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split())
+
+
+def test_a_spanish_translation_is_added_from_the_original_prefilled(therapist_client):
+    original = make_article("Hammock naps", topics=[make_topic()])
+    change = therapist_client.get(
+        reverse("admin:education_article_change", args=[original.pk])
+    ).content.decode()
+    link = re.search(r'<a class="addlink" href="([^"]+)">Add Spanish translation</a>', change)
+    assert link, "the original's page offers to add its Spanish translation"
+    add_page = therapist_client.get(link.group(1).replace("&amp;", "&"))
+    form = add_page.context["adminform"].form
+    assert form.initial["language"] == "es"
+    assert str(form.initial["translation_of"]) == str(original.pk)
+
+    response = add_translation(therapist_client, original)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    spanish = Article.objects.get(slug="siestas-en-hamaca")
+    assert spanish.language == "es" and spanish.translation_of == original
+    change = therapist_client.get(
+        reverse("admin:education_article_change", args=[original.pk])
+    ).content.decode()
+    assert "Siestas en hamaca" in change and "Add Spanish translation" not in change
+
+
+def test_a_translation_without_its_texts_is_refused_beside_each_field(therapist_client):
+    original = make_article()
+
+    response = add_translation(
+        therapist_client, original, title="", slug="", summary="", body="", author="Equipo"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert Article.objects.filter(language="es").count() == 0
+    assert field_error(html, "title") == "Enter the title, written in the article's language."
+    assert field_error(html, "slug").startswith("Enter the address (slug) in the article's")
+    assert field_error(html, "summary").startswith("Enter a summary of one or two sentences")
+    assert field_error(html, "body") == (
+        "Enter the text of the article, written in the article's language."
+    )
+    assert 'value="Equipo"' in html  # what was typed stays
+
+
+def test_a_second_spanish_translation_is_refused_in_words(therapist_client):
+    original = make_article("Hammock naps")
+    make_article("Siestas", language="es", translation_of=original)
+
+    response = add_translation(therapist_client, original)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert field_error(html, "translation_of") == (
+        "“Hammock naps” already has a translation in this language: “Siestas”. Edit that one "
+        "instead of adding a second."
+    )
+    assert Article.objects.filter(language="es").count() == 1
+
+
+def test_a_translation_of_a_translation_or_in_english_is_refused_in_words(therapist_client):
+    original = make_article("Hammock naps")
+    spanish = make_article("Siestas", language="es", translation_of=original)
+
+    of_translation = add_translation(therapist_client, spanish).content.decode()
+    in_english = add_translation(therapist_client, original, language="en").content.decode()
+
+    assert field_error(of_translation, "translation_of").startswith(
+        "Choose an English article: a translation translates an English original"
+    )
+    assert field_error(in_english, "language").startswith(
+        "A translation of an English article is written in another language"
+    )
+    assert Article.objects.count() == 2
+
+
+def test_article_list_shows_language_and_which_lack_spanish(therapist_client):
+    translated = make_article("Translated one")
+    make_article("Una traducción", language="es", translation_of=translated)
+    make_article("Lonely one")
+
+    html = therapist_client.get(ARTICLES).content.decode()
+    missing = therapist_client.get(ARTICLES, {"spanish": "missing"}).content.decode()
+
+    assert re.search(r"Translated one.*?field-spanish_translation\">✓<", html, flags=re.S)
+    assert re.search(r"Lonely one.*?field-spanish_translation\">missing<", html, flags=re.S)
+    assert "Missing a Spanish translation" in html
+    assert "Lonely one" in missing
+    assert "Translated one" not in missing and "Una traducción" not in missing
+
+
+def test_a_translation_links_to_its_original_and_opens_at_its_own_address(therapist_client):
+    original = make_article("Hammock naps")
+    spanish = make_article(language="es", translation_of=original, slug="una-traduccion")
+    html = therapist_client.get(
+        reverse("admin:education_article_change", args=[spanish.pk])
+    ).content.decode()
+    original_page = reverse("admin:education_article_change", args=[original.pk])
+    assert f'Translates <a href="{original_page}">Hammock naps</a>' in html
+    assert re.search(r'href="/es/articles/una-traduccion/"[^>]*>View on site', html)
+
+
+def test_topic_names_are_edited_side_by_side_and_missing_spanish_is_listed(therapist_client):
+    from education.models import Topic
+
+    make_topic("Sleep", slug="sleep", name_es="Sueño")
+    make_topic("Desk work", slug="desk")
+    url = reverse("admin:education_topic_changelist")
+
+    listing = therapist_client.get(url).content.decode()
+    missing = therapist_client.get(url, {"spanish": "missing"}).content.decode()
+    page = therapist_client.get(
+        reverse("admin:education_topic_change", args=[Topic.objects.get(slug="desk").pk])
+    ).content.decode()
+
+    assert "Desk work" in missing and "Sleep" not in missing
+    assert "Missing" in listing
+    assert 'name="name_en"' in page and 'name="name_es"' in page
+    assert 'name="description_en"' in page and 'name="description_es"' in page
+    assert page.index('name="name_en"') < page.index('name="name_es"')
+    assert "cdn" not in page.lower() and "googleapis" not in page
+
+
+def test_article_changelist_with_translations_queries_do_not_grow_with_rows(
+    therapist_client, django_assert_max_num_queries
+):
+    topics = [make_topic() for _ in range(3)]
+    for _ in range(20):
+        original = make_article(topics=topics)
+        make_article(topics=topics, language="es", translation_of=original)
+    therapist_client.get(ARTICLES)
+    with django_assert_max_num_queries(13):
+        assert therapist_client.get(ARTICLES).status_code == 200

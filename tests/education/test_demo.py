@@ -217,9 +217,13 @@ def test_real_content_loads_at_least_ten_published_articles_of_500_to_1200_words
 
     articles = list(Article.objects.published().prefetch_related("topics"))
     assert len(articles) >= 10
-    assert len(articles) == len(list(demo.CONTENT_DIR.glob("*.md")))
+    assert len(articles) == len(list(demo.CONTENT_DIR.glob("*.md"))) + len(
+        list(demo.CONTENT_DIR.glob("es/*.md"))
+    )
     for article in articles:
-        assert 500 <= article.word_count <= 1200, (article.slug, article.word_count)
+        # Spanish takes about a fifth more words to say the same thing.
+        longest = 1200 if article.language == "en" else 1450
+        assert 500 <= article.word_count <= longest, (article.slug, article.word_count)
         assert article.topics.all(), article.slug
         assert article.toc, article.slug
         assert article.medical_reviewer and article.last_reviewed, article.slug
@@ -243,10 +247,20 @@ def test_real_content_is_safe_and_free_of_inline_markup():
 
 def test_real_content_has_a_start_here_order_beginning_with_what_knots_are():
     demo.seed()
-    order = list(Article.objects.published().start_here().values_list("slug", flat=True))
+    order = list(
+        Article.objects.published()
+        .filter(language="en")
+        .start_here()
+        .values_list("slug", flat=True)
+    )
     assert order[0] == "what-are-upper-back-knots"
-    positions = list(Article.objects.start_here().values_list("start_here", flat=True))
-    assert len(positions) == len(set(positions)), "two articles share a start-here place"
+    for language in ("en", "es"):
+        positions = list(
+            Article.objects.filter(language=language)
+            .start_here()
+            .values_list("start_here", flat=True)
+        )
+        assert len(positions) == len(set(positions)), "two articles share a start-here place"
     knots = Article.objects.get(slug="what-are-upper-back-knots")
     assert knots.figure == "illustrations/upper-back-knots.svg"
 
@@ -272,3 +286,115 @@ def test_seed_demo_loads_articles_and_questions_idempotently(settings):
     stretches = Article.objects.get(slug="at-home-stretches-for-upper-back-knots")
     answered = stretches.questions.get(status="approved")
     assert answered.answered_by.username == "therapist"
+
+
+# --- the Spanish articles ---------------------------------------------------------------------
+
+TOPICS_ES = """\
+- slug: self-care
+  name: Autocuidado en casa
+  description: Cosas para hacer en casa.
+"""
+
+STRETCHES_ES = """\
+---
+title: Estiramientos en casa
+slug: estiramientos-en-casa
+translation_of: at-home-stretches-for-upper-back-knots
+summary: Tres estiramientos suaves.
+topics: [self-care]
+author: Equipo de terapia de la clínica
+published: 2026-10-06T09:00:00-06:00
+---
+Estirarse con suavidad ayuda.
+
+!!! stop "Pare si"
+    Siente hormigueo en el brazo.
+
+## Estiramiento en la puerta
+
+1. Párese en una puerta.
+"""
+
+
+@pytest.fixture
+def spanish(content):
+    (content / "es").mkdir()
+    (content / "es" / "topics.yml").write_text(TOPICS_ES)
+    (content / "es" / "estiramientos-en-casa.md").write_text(STRETCHES_ES)
+    return content
+
+
+def test_spanish_files_load_as_translations_of_their_english_articles(spanish):
+    demo.seed(spanish)
+
+    original = Article.objects.get(slug="at-home-stretches-for-upper-back-knots")
+    translation = Article.objects.get(slug="estiramientos-en-casa")
+    assert translation.language == "es" and original.language == "en"
+    assert translation.translation_of == original
+    assert translation.is_public()
+    assert '<h2 id="section-estiramiento-en-la-puerta">' in translation.body_html
+    assert 'aria-label="Pare si"' in translation.body_html
+    assert [topic.slug for topic in translation.topics.all()] == ["self-care"]
+    topic = Topic.objects.get(slug="self-care")
+    assert (topic.name_en, topic.name_es) == ("Self-care at home", "Autocuidado en casa")
+    assert topic.description_es == "Cosas para hacer en casa."
+    warning = Topic.objects.get(slug="warning-signs")
+    assert warning.name_en == "Warning signs" and not warning.name_es
+
+
+def test_spanish_loading_is_idempotent_and_follows_edits(spanish):
+    demo.seed(spanish)
+    once = counts()
+    demo.seed(spanish)
+    assert counts() == once
+    translation = Article.objects.get(slug="estiramientos-en-casa")
+    saved_at = translation.updated_at
+
+    demo.seed(spanish)
+    translation.refresh_from_db()
+    assert translation.updated_at == saved_at  # nothing changed, nothing saved
+
+    (spanish / "es" / "estiramientos-en-casa.md").write_text(
+        STRETCHES_ES.replace("Estirarse con suavidad ayuda.", "Moverse un poco ayuda.")
+    )
+    demo.seed(spanish)
+    translation.refresh_from_db()
+    assert "Moverse un poco ayuda." in translation.body_html
+    assert Article.objects.filter(language="es").count() == 1
+
+
+def test_a_translation_naming_no_english_article_is_reported(spanish):
+    path = spanish / "es" / "estiramientos-en-casa.md"
+    path.write_text(STRETCHES_ES.replace("at-home-stretches-for-upper-back-knots", "no-such"))
+    with pytest.raises(demo.ContentError, match=r"estiramientos-en-casa\.md: translation_of"):
+        demo.seed(spanish)
+
+    path.write_text(
+        STRETCHES_ES.replace("translation_of: at-home-stretches-for-upper-back-knots\n", "")
+    )
+    with pytest.raises(demo.ContentError, match="missing translation_of"):
+        demo.seed(spanish)
+
+
+def test_an_unknown_topic_in_the_spanish_topics_is_reported(spanish):
+    (spanish / "es" / "topics.yml").write_text("- slug: nope\n  name: Nada\n")
+    with pytest.raises(demo.ContentError, match=r"es/topics\.yml: unknown topic 'nope'"):
+        demo.seed(spanish)
+
+
+def test_every_real_spanish_article_translates_an_english_one_in_its_place():
+    demo.seed()
+
+    translations = list(Article.objects.filter(language="es").select_related("translation_of"))
+    assert len(translations) == len(list(demo.CONTENT_DIR.glob("es/*.md")))
+    for translation in translations:
+        original = translation.translation_of
+        assert original is not None and original.language == "en", translation.slug
+        assert translation.slug != original.slug
+        assert translation.start_here == original.start_here, translation.slug
+        assert translation.figure == original.figure, translation.slug
+        assert {t.slug for t in translation.topics.all()} == {
+            t.slug for t in original.topics.all()
+        }, translation.slug
+    assert all(topic.name_es for topic in Topic.objects.all())

@@ -226,6 +226,7 @@ def test_a_preview_becomes_public_when_published(client):
 def test_wrong_method_is_405(client):
     article = make_article()
     assert client.put(article.get_absolute_url()).status_code == 405
+    assert client.post(article.get_absolute_url()).status_code == 405  # questions: its ask page
     assert client.post("/articles/").status_code == 405
 
 
@@ -244,7 +245,10 @@ def test_no_inline_scripts_or_styles_on_any_education_page(client, therapist_cli
         client.get("/articles/", {"q": "strteches"}),
         client.get("/articles/", {"q": "x" * 300}),
         client.get(article.get_absolute_url()),
-        client.post(article.get_absolute_url(), {"name": "", "question": ""}),
+        client.get(f"{article.get_absolute_url()}ask/"),
+        client.post(f"{article.get_absolute_url()}ask/", {"name": "", "question": ""}),
+        client.get("/es/articles/"),
+        client.get(f"/es{article.get_absolute_url()}"),
         therapist_client.get(draft.get_absolute_url()),
     ]
     for response in pages:

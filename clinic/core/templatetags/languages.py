@@ -1,8 +1,13 @@
 """The same page in each language: for the language switch and the hreflang links.
 
 A view whose pages have their own address in each language (an article has a Spanish slug)
-passes `alternates`, a dict of language code to path, naming only the languages the page exists
-in. Every other page is the same view under each language's prefix, found by translate_url().
+passes `alternates`, a dict of language code to path, naming only the languages the page is
+written in. Every other page is the same view under each language's prefix, found by
+translate_url().
+
+The switch always offers the other language: where the page is not written in it, the same
+address under the other prefix shows the page with the other language's interface and a notice
+saying the text is not translated yet. hreflang names only the versions that exist.
 """
 
 from django import template
@@ -14,23 +19,34 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def language_versions(context) -> list[dict]:
-    """[{code, name, path, url, current}] for each language this page exists in."""
+    """[{code, name, path, url, current, written}] for each language, `written` when the page
+    exists in that language (not only shown in it with a notice)."""
     request = context.get("request")
     if request is None:
         return []
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     alternates = context.get("alternates")
-    if alternates is None:
-        here = request.get_full_path()
-        alternates = {code: translate_url(here, code) for code, _ in settings.LANGUAGES}
+    here = request.get_full_path()
     names = dict(settings.LANGUAGE_NAMES)
-    return [
-        {
-            "code": code,
-            "name": names[code],
-            "path": path,
-            "url": settings.SITE_URL + path,
-            "current": code == current,
-        }
-        for code, path in alternates.items()
-    ]
+    versions = []
+    for code, _name in settings.LANGUAGES:
+        written = alternates is None or code in alternates
+        path = alternates[code] if alternates and code in alternates else translate_url(here, code)
+        versions.append(
+            {
+                "code": code,
+                "name": names[code],
+                "path": path,
+                "url": settings.SITE_URL + path,
+                "current": code == current,
+                "written": written,
+            }
+        )
+    return versions
+
+
+@register.filter
+def written(versions: list[dict]) -> list[dict]:
+    """The versions the page is written in (for hreflang): none when it has only one."""
+    found = [version for version in versions if version["written"]]
+    return found if len(found) > 1 else []
