@@ -1,6 +1,7 @@
 """`make bench`: the site's budgets and speed, measured on the site as production runs it.
 
     make bench        (or: CHROME_PATH=/usr/bin/chromium .venv/bin/python bench/run.py)
+    make bench BENCH_LIGHTHOUSE=0                     (everything but Lighthouse)
 
 1. Booking availability, in-process against the bench database inside a rolled-back
    transaction (bench/booking_availability.py).
@@ -11,15 +12,24 @@
    (bench/weight.py), against the budgets: home <= 60 KB with its hero, an article or a lesson
    <= 22 KB.
 4. Answer times of the education pages (bench/education_pages.py).
-5. Lighthouse mobile scores for the same pages (bench/lighthouse.py), against 100.
+5. Queries and in-process time per page, and the search's time in Postgres
+   (bench/in_process.py, with the page cache off, then the queries of a cache hit).
+6. Load: the site, its twin with the page cache off and bench/baseline/ (a bare Django project)
+   under gunicorn alike, interleaved at 16 and 64 connections (bench/load.py, bench/compare.py):
+   req/s, p50, p99, CPU per request of the app and of Postgres, and the issue's verdicts.
+7. Lighthouse mobile scores for the same pages (bench/lighthouse.py), against 100; skipped
+   with BENCH_LIGHTHOUSE=0.
+8. Scale: `manage.py scale_data --add` (2,000 articles, 20,000 intakes, 10,000 bookings) when
+   the command exists, step 5 again, then `scale_data --remove`; skipped with BENCH_SCALE=0.
 
 The summary is printed last and written to bench/results/latest.md, which the README quotes;
 Lighthouse's JSON reports and gunicorn's log stay in bench/results/ (not committed). Exits 0
-once everything was measured, whatever the verdicts; BENCH_STRICT=1 makes a budget over or a
-score below 100 exit 1. A later load test can reuse server.production_site() the same way.
+once everything was measured, whatever the verdicts (they are printed PASS/FAIL); BENCH_STRICT=1
+makes a budget over or a score below 100 exit 1.
 """
 
 import datetime as dt
+import json
 import os
 import platform
 import signal
@@ -28,12 +38,26 @@ import sys
 import time
 from pathlib import Path
 
+import compare
 import education_pages
 import lighthouse
+import load
 import weight
-from server import DATABASE_URL, PYTHON, ROOT, production_site
+from server import (
+    DATABASE_URL,
+    PYTHON,
+    ROOT,
+    WORKERS,
+    baseline_site,
+    production_site,
+    uncached_site,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
+DATABASE = DATABASE_URL.rsplit("/", 1)[-1]
+LIGHTHOUSE_ON = os.environ.get("BENCH_LIGHTHOUSE", "1") != "0"
+SCALE_ON = os.environ.get("BENCH_SCALE", "1") != "0"
+IN_PROCESS_ROUNDS = "9"  # requests per page for the in-process times, at each size
 
 
 def heading(text: str) -> None:
@@ -56,6 +80,76 @@ def booking_availability() -> list[str]:
     return done.stdout.rstrip().splitlines()
 
 
+def in_process(env: dict[str, str], *args: str, page_cache: bool = True) -> dict:
+    """bench/in_process.py's JSON, run with the bench site's settings."""
+    env = {**env, "LOG_LEVEL": "WARNING", "BENCH_PAGE_CACHE": "1" if page_cache else "0"}
+    done = subprocess.run(
+        [str(PYTHON), str(ROOT / "bench" / "in_process.py"), *args],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise RuntimeError(f"bench/in_process.py {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def scale_data(env: dict[str, str], flag: str) -> subprocess.CompletedProcess:
+    # Like setup_demo, a command that writes demo rows runs with DEBUG=1.
+    env = {**env, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
+    return subprocess.run(
+        [str(PYTHON), "manage.py", "scale_data", flag],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+
+
+def scale_available(env: dict[str, str]) -> bool:
+    done = subprocess.run(
+        [str(PYTHON), "manage.py", "help", "scale_data"],
+        cwd=ROOT, env={**env, "LOG_LEVEL": "WARNING"}, capture_output=True, check=False,
+    )  # fmt: skip
+    return done.returncode == 0
+
+
+def at_scale(env: dict[str, str], demo: dict, problems: list[str]) -> dict | None:
+    """The in-process measurements again with the scale data added, which is removed after."""
+    if not SCALE_ON:
+        print("scale data: switched off (BENCH_SCALE=0)", flush=True)
+        return None
+    if not scale_available(env):
+        print("scale data: command not available", flush=True)
+        return None
+    try:
+        started = time.monotonic()
+        added = scale_data(env, "--add")
+        print(added.stdout[-1500:], end="", flush=True)
+        if added.returncode != 0:
+            problems.append(f"scale_data --add failed: {added.stderr[-800:]}")
+            print(problems[-1], flush=True)
+            return None
+        print(f"scale data added in {time.monotonic() - started:.0f} s", flush=True)
+        scaled = in_process(env, "--rounds", IN_PROCESS_ROUNDS, page_cache=False)
+        return {"demo": demo, "scaled": scaled}
+    finally:
+        removed = scale_data(env, "--remove")
+        print(removed.stdout[-800:], end="", flush=True)
+        if removed.returncode != 0:
+            problems.append(f"scale_data --remove failed: {removed.stderr[-800:]}")
+            print(problems[-1], flush=True)
+
+
+def search_lines(search: dict) -> list[str]:
+    lines = [f"{search['path']} at {search['articles']} articles, per query (EXPLAIN ANALYZE):"]
+    lines += [f"  {q['ms']:7.3f} ms  {q['sql']}" for q in search["queries"]]
+    return lines
+
+
+def machine_line(load_now: tuple[float, float]) -> str:
+    return (
+        f"{os.cpu_count()} CPU cores (nproc), Python {platform.python_version()}, load average "
+        f"{load_now[0]:.2f} at the start and {load_now[1]:.2f} at the end (other work on this "
+        "machine shares the cores: compare rows of one run, not runs)"
+    )
+
+
 def git_state() -> str:
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
@@ -75,10 +169,12 @@ def main() -> int:
     started = time.monotonic()
     load_at_start = os.getloadavg()[0]
     chrome = lighthouse.CHROME_PATH
-    problems = []
-    if not Path(chrome).exists():
+    problems, skipped = [], []
+    if not LIGHTHOUSE_ON:
+        skipped.append("Lighthouse: switched off (BENCH_LIGHTHOUSE=0)")
+    elif not Path(chrome).exists():
         problems.append(f"no Chromium at {chrome} (apt-get install chromium)")
-    if not lighthouse.LIGHTHOUSE.exists():
+    elif not lighthouse.LIGHTHOUSE.exists():
         problems.append("Lighthouse is not installed (npm ci --prefix bench)")
 
     scores: list[lighthouse.Scores] = []
@@ -92,11 +188,35 @@ def main() -> int:
         print("\n".join(weight_lines), flush=True)
 
         heading("Education pages, answer times (gunicorn, one request at a time)")
-        speed_lines = education_pages.speed(site.base_url)
+        speed_lines = education_pages.speed(site.base_url, rounds=10)
+
+        heading("Queries and time per page, in-process, page cache off (demo size)")
+        demo = in_process(site.env, "--rounds", IN_PROCESS_ROUNDS, page_cache=False)
+        hits = in_process(site.env, "--hits")
+        if not demo["page_cache_setting"]:
+            print("PAGE_CACHE_ENABLED is not a setting yet: no page cache to switch off, so the "
+                  "'uncached' rows measure the site as it is.")  # fmt: skip
+        print("\n".join(compare.scale_table(demo, None)))
+        print("\n".join(search_lines(demo["search"])), flush=True)
+
+        found = compare.pages(demo["es_article"])
+        heading(
+            f"Load: {len(found)} targets x {len(load.CONNECTIONS)} connection counts x "
+            f"{load.ROUNDS} rounds, {load.WARMUP:g} s warm-up + {load.SECONDS:g} s each"
+        )
+        print(f"generator: {load.generator_name()}", flush=True)
+        with uncached_site(site) as twin, baseline_site() as baseline:
+            servers = {"site": site, "uncached": twin, "baseline": baseline}
+            results = load.run_all(
+                compare.targets(found, servers, DATABASE),
+                progress=lambda result: print(load.line(result), flush=True),
+            )
+        made = compare.rows(found, results, demo["pages"], hits["hits"])
+        generator = max(r.generator_share for r in results.values())
 
         heading(f"Lighthouse {lighthouse.RUNS} run(s) per page, mobile")
-        if problems:
-            print("NOT RUN: " + "; ".join(problems))
+        if problems or skipped:
+            print("NOT RUN: " + "; ".join(problems + skipped))
         else:
             for page in weight.PAGES:
                 try:
@@ -107,15 +227,64 @@ def main() -> int:
                     continue
                 print("\n".join(lighthouse.report_lines(scores[-1:])), flush=True)
 
+        heading("Scale: scale_data --add, the in-process measurements again, --remove")
+        scale = at_scale(site.env, demo, problems)
+        search = {**(scale["scaled"] if scale else demo)["search"], "scaled": bool(scale)}
+        if scale:
+            print("\n".join(compare.scale_table(demo, scale["scaled"])))
+        print("\n".join(search_lines(search)), flush=True)
+
+    verdicts = compare.verdicts(made, scale, search, load.CONNECTIONS)
+    load_table = compare.table(made, load.CONNECTIONS)
     elapsed = time.monotonic() - started
-    load = "/".join(f"{n:.1f}" for n in (load_at_start, os.getloadavg()[0]))
+    load_now = (load_at_start, os.getloadavg()[0])
+    loads = "/".join(f"{n:.1f}" for n in load_now)
+    commands = [
+        f"make bench  ->  CHROME_PATH={chrome} BENCH_LIGHTHOUSE={int(LIGHTHOUSE_ON)} "
+        ".venv/bin/python bench/run.py",
+        f"site:     gunicorn -c python:clinic.gunicorn clinic.wsgi --bind 127.0.0.1:<port> "
+        f"--workers {WORKERS}   (DEBUG=0, DJANGO_SETTINGS_MODULE=bench_settings)",
+        "uncached: the same, BENCH_PAGE_CACHE=0 (PAGE_CACHE_ENABLED = False)",
+        f"baseline: gunicorn -c python:clinic.gunicorn baseline.wsgi --bind 127.0.0.1:<port> "
+        f"--workers {WORKERS}   (bench/baseline/, DEBUG=0)",
+        f"load:     {load.generator_name()}, connections {', '.join(map(str, load.CONNECTIONS))}, "
+        f"{load.ROUNDS} interleaved rounds of {load.WARMUP:g} s warm-up + {load.SECONDS:g} s; "
+        f"the generator used at most {generator:.0%} of one core",
+    ]
     summary = [
         "# Unknot bench results",
         "",
         f"`make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, commit {git_state()}; "
         f"{os.cpu_count()} CPU cores, Python {platform.python_version()}, gunicorn with "
-        f"{os.environ.get('BENCH_WORKERS', '2')} workers, DEBUG=0; load average {load} "
-        f"(start/end); took {elapsed:.0f} s.",
+        f"{WORKERS} workers, DEBUG=0; load average {loads} (start/end); took {elapsed:.0f} s.",
+        "",
+        "## The site beside a bare Django project (load)",
+        "",
+        f"Machine: {machine_line(load_now)}.",
+        "",
+        "```",
+        *commands,
+        "```",
+        "",
+        "Queries: a first reader's (page cache off) / a cache hit's, from Django's test client. "
+        "CPU per request over both connection counts: app = gunicorn master and workers, "
+        f"pg = the Postgres backends of {DATABASE}, both from /proc.",
+        "",
+        *load_table,
+        "",
+        "Verdicts:",
+        "",
+        "```",
+        *verdicts,
+        "```",
+        "",
+        "## Queries and time per page in-process (page cache off; demo size and scaled)",
+        "",
+        *compare.scale_table(demo, scale["scaled"] if scale else None),
+        "",
+        "```",
+        *search_lines(search),
+        "```",
         "",
         "## First-visit weight",
         "",
@@ -128,7 +297,7 @@ def main() -> int:
         "## Lighthouse (mobile)",
         "",
         *(lighthouse.table(scores) if scores else []),
-        *(f"- NOT MEASURED: {problem}" for problem in problems),
+        *(f"- NOT MEASURED: {problem}" for problem in problems + skipped),
         "",
     ]
     failing = lighthouse.failure_lines(scores)
@@ -157,14 +326,16 @@ def main() -> int:
     print("\n".join(lighthouse.table(scores)) if scores else "Lighthouse not run")
     if failing:
         print("\n".join(["", "Audits below 1:", *failing]))
-    for problem in problems:
+    for problem in problems + skipped:
         print(f"NOT MEASURED: {problem}")
     print()
     for note in lighthouse.UNREACHABLE_LOCALLY:
         print(f"- {note}")
+    print(f"\nMachine: {machine_line(load_now)}")
+    print("\n".join(["", *commands, "", *load_table, "", "Verdicts:", *verdicts]))
     print(
-        f"\nbench took {elapsed:.0f} s (load average {load} at start/end); gunicorn stopped, "
-        f"temporary static files removed, database {DATABASE_URL.rsplit('/', 1)[-1]} kept."
+        f"\nbench took {elapsed:.0f} s (load average {loads} at start/end); gunicorn stopped, "
+        f"temporary static files removed, database {DATABASE} kept."
     )
 
     missed = any(w.verdict == "OVER" for w in weights) or any(s.verdict != "PASS" for s in scores)

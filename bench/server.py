@@ -8,7 +8,11 @@ missing, migrated, demo content loaded; it is left in place so the next run is q
 collects the static files into a temporary folder (removed afterwards), empties the bench's
 Redis database (BENCH_REDIS_URL, default redis://127.0.0.1:6379/13, so that pages cached by a
 previous run with older templates are not served), then starts gunicorn with clinic/gunicorn.py
-and stops it on the way out. A load test can use the same context manager.
+and stops it on the way out. uncached_site() runs a second one with the page cache off, and
+baseline_site() serves bench/baseline/ (a bare Django project) the same way, for comparison.
+
+The site logs at LOG_LEVEL=INFO as production does (BENCH_LOG_LEVEL changes it): a JSON line
+per request is part of what a request costs.
 """
 
 import contextlib
@@ -61,7 +65,7 @@ def production_env(port: int, static_root: Path) -> dict[str, str]:
         SECURE_SSL_REDIRECT="0",
         DATABASE_URL=DATABASE_URL,
         REDIS_URL=REDIS_URL,
-        LOG_LEVEL="WARNING",
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "INFO"),
         DJANGO_SETTINGS_MODULE="bench_settings",
         PYTHONPATH=os.pathsep.join([str(BENCH), str(ROOT)]),
         BENCH_STATIC_ROOT=str(static_root),
@@ -71,6 +75,7 @@ def production_env(port: int, static_root: Path) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> None:
+    env = {**env, "LOG_LEVEL": "WARNING"}
     subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, check=True)
 
 
@@ -97,39 +102,68 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 30) -> N
 
 
 @contextlib.contextmanager
+def gunicorn(name: str, app: str, env: dict[str, str], port: int) -> Iterator[Site]:
+    """One WSGI app under gunicorn as `make serve` runs the site: clinic/gunicorn.py's settings
+    (its access log goes to bench/results/gunicorn-<name>.log), WORKERS sync workers, 127.0.0.1."""
+    RESULTS.mkdir(exist_ok=True)
+    base_url = f"http://127.0.0.1:{port}"
+    with open(RESULTS / f"gunicorn-{name}.log", "w") as log:
+        process = subprocess.Popen(
+            [str(GUNICORN), "-c", "python:clinic.gunicorn", app,
+             "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            wait_until_up(base_url + "/", process)
+            started = f"gunicorn {name} (pid {process.pid}, {WORKERS} workers) at {base_url}"
+            print(started, flush=True)
+            yield Site(base_url=base_url, pid=process.pid, env=env)
+        finally:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+                print(f"gunicorn {name} (pid {process.pid}) stopped", flush=True)
+
+
+@contextlib.contextmanager
 def production_site(port: int | None = None) -> Iterator[Site]:
     port = port or free_port()
     static_root = Path(tempfile.mkdtemp(prefix="unknot-bench-static-"))
     env = production_env(port, static_root)
-    process = log = None
     try:
         print(f"Preparing {DATABASE_URL.rsplit('/', 1)[-1]} (migrate, demo content), "
               f"static files in {static_root}", flush=True)  # fmt: skip
         prepare(env)
-        # The access log goes to a file: the benchmarks print their own lines.
-        RESULTS.mkdir(exist_ok=True)
-        log = open(RESULTS / "gunicorn.log", "w")  # noqa: SIM115
-        process = subprocess.Popen(
-            [str(GUNICORN), "-c", "python:clinic.gunicorn", "clinic.wsgi",
-             "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        base_url = f"http://127.0.0.1:{port}"
-        wait_until_up(base_url + "/", process)
-        print(f"gunicorn (pid {process.pid}, {WORKERS} workers, DEBUG=0) at {base_url}", flush=True)
-        yield Site(base_url=base_url, pid=process.pid, env=env)
+        with gunicorn("site", "clinic.wsgi", env, port) as site:
+            yield site
     finally:
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-            print(f"gunicorn (pid {process.pid}) stopped", flush=True)
-        if log is not None:
-            log.close()
         shutil.rmtree(static_root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def uncached_site(site: Site) -> Iterator[Site]:
+    """A second gunicorn of the same site and database with the page cache switched off
+    (bench_settings: BENCH_PAGE_CACHE=0), for what the first reader after a change costs."""
+    port = free_port()
+    env = {**site.env, "BENCH_PAGE_CACHE": "0", "SITE_URL": f"http://127.0.0.1:{port}"}
+    with gunicorn("site-uncached", "clinic.wsgi", env, port) as twin:
+        yield twin
+
+
+@contextlib.contextmanager
+def baseline_site() -> Iterator[Site]:
+    """bench/baseline/, a bare Django project, served the same way as the site."""
+    port = free_port()
+    env = {
+        **os.environ, "DJANGO_SETTINGS_MODULE": "baseline.settings", "PYTHONPATH": str(BENCH),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }  # fmt: skip
+    with gunicorn("baseline", "baseline.wsgi", env, port) as baseline:
+        yield baseline
 
 
 def stop(_signum, _frame):
