@@ -3,6 +3,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from education import publishing, search
 from education.models import Article
@@ -143,10 +144,15 @@ def test_the_search_vector_is_stored_and_the_query_uses_it():
     article = make_article("Pillows")
     assert Article.objects.get(pk=article.pk).search_vector
     with CaptureQueriesContext(connection) as queries:
-        list(search.full_text("pillow", Article.objects.published()))
-    sql = queries.captured_queries[-1]["sql"]
-    assert '"search_vector" @@' in sql
-    assert "to_tsvector" not in sql
+        matches = search.full_text("pillow", Article.objects.published())
+        assert [found.pk for found in matches[0:10]] == [article.pk]
+    count, ids, page = (query["sql"] for query in queries.captured_queries)
+    for sql in (count, ids):
+        assert '"search_vector" @@' in sql
+    for sql in (count, ids, page):
+        assert "to_tsvector" not in sql
+        # Snippets are made for the page shown, in Python: ts_headline reads whole articles.
+        assert "ts_headline" not in sql
 
 
 def test_an_article_titled_for_a_word_beats_a_body_that_pairs_the_words(client):
@@ -288,6 +294,46 @@ def test_snippet_function_marks_cuts():
     )
 
 
+def marked(headline: str) -> str:
+    return headline.replace(search.MARK_START, "[").replace(search.MARK_END, "]")
+
+
+def test_a_headline_shows_the_words_around_the_first_hit():
+    text = " ".join(f"w{number}" for number in range(100)) + " Knots ease. " + "tail " * 100
+
+    headline = marked(search.headline_for(text, ("knot",)))
+
+    words = headline.split()
+    assert words[: search.SNIPPET_WORDS_BEFORE + 1] == [f"w{n}" for n in range(92, 100)] + [
+        "[Knots]"
+    ]
+    assert "[Knots] ease." in headline
+    assert len(words) == search.SNIPPET_WORDS
+
+
+def test_a_headline_marks_every_form_of_the_stem_and_nothing_inside_words():
+    text = "Stretching daily: one stretch, two stretches; the whole body; outstretched arms."
+
+    assert marked(search.headline_for(text, ("stretch", "bodi"))) == (
+        "[Stretching] daily: one [stretch], two [stretches]; the whole [body]; outstretched arms."
+    )
+
+
+def test_a_headline_marks_accented_words_for_plain_lexemes_and_keeps_the_accents():
+    text = "El músculo trapecio y los MÚSCULOS del cuello; un musculito."
+
+    assert marked(search.headline_for(text, ("muscul",))) == (
+        "El [músculo] trapecio y los [MÚSCULOS] del cuello; un [musculito]."
+    )
+
+
+def test_a_headline_without_a_hit_starts_at_the_beginning_and_short_lexemes_match_whole_words():
+    text = "A summary first. " + "words " * 50
+
+    assert marked(search.headline_for(text, ("zz",))).startswith("A summary first. words")
+    assert marked(search.headline_for("ab abc ab.", ("ab",))) == "[ab] abc [ab]."
+
+
 # --- when nothing is found --------------------------------------------------------------------
 
 
@@ -309,7 +355,7 @@ def test_no_results_page_is_kind_and_offers_where_to_start_and_a_therapist(clien
     assert suggestions.index("What knots are") < suggestions.index("Why knots form")
     assert "Unrelated" not in suggestions
     assert "min read" in suggestions
-    assert f'href="{first.get_absolute_url()}#ask"' in html
+    assert f'href="{reverse("education:ask", kwargs={"slug": first.slug})}"' in html
     assert "Ask a therapist" in html
 
 
@@ -317,7 +363,7 @@ def test_no_results_without_start_here_articles_still_offers_a_therapist(client)
     article = make_article("Only one", body=FILLER)
     html = results(client, "xylophone")
     assert 'id="suggestions-title"' not in html
-    assert f'href="{article.get_absolute_url()}#ask"' in html
+    assert f'href="{reverse("education:ask", kwargs={"slug": article.slug})}"' in html
 
 
 # --- the real articles, as the demo loads them ------------------------------------------------
@@ -344,10 +390,10 @@ def test_the_demo_articles_are_found_by_the_words_readers_use(query, expected):
     from education import demo
 
     demo.seed()
-    found = search.run(query, Article.objects.published())
+    found = search.run(query, Article.objects.published().in_language("en"))
 
     assert found.matches is not None, query
-    slugs = list(found.matches.values_list("slug", flat=True))
+    slugs = [article.slug for article in found.matches[0:50]]
     assert expected <= set(slugs), (query, slugs)
 
 
@@ -356,5 +402,5 @@ def test_the_article_that_teaches_the_massage_ball_comes_first_for_a_tennis_ball
 
     demo.seed()
     for query in ("tennis ball", "massage ball", "lacrosse balls"):
-        found = search.run(query, Article.objects.published())
-        assert found.matches[0].slug == "at-home-stretches-for-upper-back-knots", query
+        found = search.run(query, Article.objects.published().in_language("en"))
+        assert found.matches[0:1][0].slug == "at-home-stretches-for-upper-back-knots", query
