@@ -173,17 +173,10 @@ def _load(therapists: list[Therapist], first: dt.date, last: dt.date, zone, *, a
             start__lt=until,
             blocked_until__gt=since,
         )
+        # The whole service: its name has a column per language (modeltranslation), and a
+        # deferred one would cost a query per booking.
         .select_related("service")
-        .only(
-            "pk",
-            "status",
-            "client_name",
-            "therapist_id",
-            "start",
-            "end",
-            "blocked_until",
-            "service__name",
-        )
+        .defer("note", "message_to_client")
     )
     for booking in booked:
         url = reverse("admin:clinic_bookingrequest_change", args=[booking.pk])
@@ -218,18 +211,7 @@ def _load(therapists: list[Therapist], first: dt.date, last: dt.date, zone, *, a
             )
         )
         .select_related("service")
-        .only(
-            "pk",
-            "status",
-            "client_name",
-            "therapist_id",
-            "requested_therapist_id",
-            "start",
-            "end",
-            "requested_start",
-            "service__name",
-            "service__duration_minutes",
-        )
+        .defer("note", "message_to_client")
     )
     for request in pending:
         start = request.start or request.requested_start

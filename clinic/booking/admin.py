@@ -30,7 +30,12 @@ from clinic.booking.models import (
     WorkingHours,
     photo_for_web,
 )
-from clinic.core.admin import ClinicModelAdmin
+from clinic.core.admin import (
+    ClinicModelAdmin,
+    SpanishTranslationFilter,
+    WholeTranslationAdmin,
+    side_by_side,
+)
 from clinic.core.models import ClinicSettings
 from clinic.core.ratelimit import client_ip
 
@@ -57,9 +62,15 @@ class TimeOffInline(admin.TabularInline):
 
 
 @admin.register(Therapist)
-class TherapistAdmin(ClinicModelAdmin):
-    list_display = ["display_name", "specialties", "active", "accepts_new_clients"]
-    list_filter = ["active", "accepts_new_clients"]
+class TherapistAdmin(WholeTranslationAdmin):
+    list_display = [
+        "display_name",
+        "specialties",
+        "active",
+        "accepts_new_clients",
+        "spanish_status",
+    ]
+    list_filter = ["active", "accepts_new_clients", SpanishTranslationFilter]
     search_fields = ["display_name", "slug"]
     prepopulated_fields = {"slug": ["display_name"]}
     inlines = [WorkingHoursInline, TimeOffInline]
@@ -68,9 +79,8 @@ class TherapistAdmin(ClinicModelAdmin):
         "slug",
         "user",
         "photo",
-        "credentials",
-        "specialties",
-        "bio",
+        "missing_spanish",
+        *side_by_side("credentials", "specialties", "bio"),
         "active",
         "accepts_new_clients",
     ]
@@ -87,10 +97,27 @@ class TherapistAdmin(ClinicModelAdmin):
 
 
 @admin.register(Service)
-class ServiceAdmin(ClinicModelAdmin):
-    list_display = ["name", "duration_minutes", "recovery_buffer_minutes", "price", "active"]
-    list_filter = ["active"]
-    prepopulated_fields = {"slug": ["name"]}
+class ServiceAdmin(WholeTranslationAdmin):
+    list_display = [
+        "name",
+        "duration_minutes",
+        "recovery_buffer_minutes",
+        "price",
+        "active",
+        "spanish_status",
+    ]
+    list_filter = ["active", SpanishTranslationFilter]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fields = [
+        "missing_spanish",
+        *side_by_side("name"),
+        "slug",
+        *side_by_side("description"),
+        "duration_minutes",
+        "recovery_buffer_minutes",
+        "price",
+        "active",
+    ]
 
 
 @admin.register(TimeOff)
@@ -240,8 +267,12 @@ class BookingRequestAdmin(ClinicModelAdmin):
     ]
     list_filter = [NeedsActionFilter, "status", "therapist", "requested_therapist", "service"]
     date_hierarchy = "requested_start"
+    # Served by trigram indexes on the upper-cased columns (migration 0011), so a reference,
+    # a name, an email or a phone number, whole or in part, is found without reading every row.
     search_fields = ["reference", "client_name", "email", "phone"]
     list_per_page = 50
+    # One count per page (the matches), not a second of every request.
+    show_full_result_count = False
     inlines = [BookingEventInline]
     readonly_fields = [
         "reference",
