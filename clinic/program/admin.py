@@ -1,15 +1,20 @@
 """The program in the back office.
 
-Lessons: listed in order; a therapist may correct the Markdown, which is rendered (and
-sanitised) again on save. Enrolments: who is enrolled and how far they have got (lessons done
+Lessons: listed in order, each language its own row, with whether an English lesson has its
+Spanish translation (and a filter for those that do not); a lesson's page links its translation
+or its original. A therapist may correct the Markdown, which is rendered (and sanitised) again
+on save. Enrolments: who is enrolled and how far they have got (lessons done
 out of 8, last activity, confirmed, unsubscribed) in one query; pain scores and check-ins are
 health information, shown only to staff with `program.view_program_health` (therapists).
 Check-ins: therapists only (`view_checkin`).
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core.admin import ClinicModelAdmin
@@ -25,6 +30,7 @@ from clinic.program.models import (
 from education import rendering
 
 HEALTH_PERMISSION = "program.view_program_health"
+SPANISH = "es"
 HEALTH_FIELDS = frozenset({"baseline_pain", "baseline_limits", "check_ins"})
 
 
@@ -50,21 +56,88 @@ class LessonAdminForm(forms.ModelForm):
         return body
 
 
+class MissingSpanishFilter(admin.SimpleListFilter):
+    """English lessons without a Spanish translation (shown in English to Spanish readers)."""
+
+    title = _("Spanish translation")
+    parameter_name = "spanish"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("missing Spanish translation")), ("present", _("translated"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(language=settings.LANGUAGE_CODE, has_spanish=False)
+        if self.value() == "present":
+            return queryset.filter(language=settings.LANGUAGE_CODE, has_spanish=True)
+        return queryset
+
+
 @admin.register(Lesson)
 class LessonAdmin(ClinicModelAdmin):
     form = LessonAdminForm
-    list_display = ["order", "title", "week", "minutes", "last_reviewed"]
+    list_display = ["order", "title", "language", "spanish", "week", "minutes", "last_reviewed"]
     list_display_links = ["title"]
-    ordering = ["order"]
-    readonly_fields = ["slug", "order", "week"]
+    list_filter = ["language", MissingSpanishFilter]
+    ordering = ["order", "language"]
+    readonly_fields = ["slug", "language", "order", "week", "translation_links"]
     fieldsets = [
-        (None, {"fields": ["slug", "order", "week", "title", "summary", "goal", "minutes"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "slug",
+                    "language",
+                    "translation_links",
+                    "order",
+                    "week",
+                    "title",
+                    "summary",
+                    "goal",
+                    "minutes",
+                ]
+            },
+        ),
         (_("Body"), {"fields": ["body"]}),
         (_("Review"), {"fields": ["medical_reviewer", "last_reviewed"]}),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).defer("body", "body_html", "toc")
+        spanish = Lesson.objects.filter(translation_of=OuterRef("pk"), language=SPANISH)
+        return (
+            super()
+            .get_queryset(request)
+            .defer("body", "body_html", "toc")
+            .annotate(has_spanish=Exists(spanish))
+        )
+
+    @admin.display(description=_("Spanish translation"), ordering="has_spanish")
+    def spanish(self, obj) -> str | None:
+        """For an English lesson, whether its Spanish translation exists; empty for a
+        translation."""
+        if obj.language != settings.LANGUAGE_CODE:
+            return None
+        return _("translated") if obj.has_spanish else _("missing")
+
+    @admin.display(description=_("translations"))
+    def translation_links(self, obj) -> str:
+        """An English lesson's translations, or a translation's original, as links."""
+        if obj.pk is None:
+            return "-"
+        if obj.translation_of_id:
+            rows = [obj.translation_of]
+        else:
+            rows = list(obj.translations.order_by("language"))
+        if not rows:
+            return _("Not translated yet: Spanish readers see this lesson in English.")
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({})',
+            (
+                (reverse("admin:program_lesson_change", args=[row.pk]), row.title, row.language)
+                for row in rows
+            ),
+        )
 
     def save_model(self, request, obj, form, change):
         rendered = getattr(form, "rendered", None) or rendering.render_markdown(obj.body)

@@ -13,7 +13,7 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clinic.program import tasks
 from clinic.program.models import Enrolment, Lesson, LessonDone
@@ -50,8 +50,10 @@ def read_token(token: str, purpose: str) -> Enrolment | None:
     return Enrolment.objects.filter(pk=pk, email=email).first()
 
 
-def link(row: Enrolment, purpose: str) -> str:
-    return reverse(f"program:{purpose}", args=[make_token(row, purpose)])
+def link(row: Enrolment, purpose: str, language: str | None = None) -> str:
+    """The signed link's path, under the client's language unless another is asked for."""
+    with translation.override(language or row.language):
+        return reverse(f"program:{purpose}", args=[make_token(row, purpose)])
 
 
 def ask(
@@ -88,7 +90,7 @@ def ask(
         LessonDone.objects.filter(enrolment=row).delete()
         LessonDone.objects.bulk_create(
             LessonDone(enrolment=row, lesson=lesson, done_at=now)
-            for lesson in Lesson.objects.filter(order__in=done)
+            for lesson in Lesson.objects.originals().filter(order__in=done)
         )
         tasks.send_confirm.enqueue(row.pk)
     return row
@@ -148,5 +150,6 @@ def send_due_lesson_emails(*, now: dt.datetime | None = None) -> int:
 
 
 def lesson_for_email(row: Enrolment) -> Lesson | None:
+    """The client's next lesson, in their language (in English where it is not translated)."""
     done = set(LessonDone.objects.filter(enrolment=row).values_list("lesson__order", flat=True))
-    return next_lesson(Lesson.objects.all(), done)
+    return next_lesson(Lesson.objects.in_language(row.language).order_by("order"), done)

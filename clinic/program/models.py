@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Deferrable, Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from intake.triage import Level
@@ -19,7 +20,42 @@ PROGRAM_WEEKS = 6
 CHECK_IN_WEEKS = (2, 4, 6)
 
 
+class LessonQuerySet(models.QuerySet):
+    def originals(self) -> "LessonQuerySet":
+        """The English lessons: the program itself, which progress and visit notes point to."""
+        return self.filter(language=settings.LANGUAGE_CODE)
+
+    def in_language(self, language: str) -> "LessonQuerySet":
+        """The program as a reader of `language` takes it: the lessons written in it, and the
+        English ones not yet translated into it (shown in English, with a notice). One lesson
+        per place in the order."""
+        if language == settings.LANGUAGE_CODE:
+            return self.originals()
+        return self.filter(
+            Q(language=language)
+            | Q(language=settings.LANGUAGE_CODE)
+            & ~models.Exists(
+                Lesson.objects.filter(translation_of=models.OuterRef("pk"), language=language)
+            )
+        )
+
+
 class Lesson(models.Model):
+    """One lesson in one language. A translation is its own row (Spanish slug, text and
+    drawings' alt text) pointing to the English original, in the same place of the program."""
+
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="translations",
+        limit_choices_to={"language": settings.LANGUAGE_CODE},
+        verbose_name=_("translation of"),
+    )
     slug = models.SlugField(_("slug"), unique=True)
     order = models.PositiveSmallIntegerField(_("order"))
     week = models.PositiveSmallIntegerField(_("week"))
@@ -37,14 +73,39 @@ class Lesson(models.Model):
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    objects = LessonQuerySet.as_manager()
+
     class Meta:
-        ordering = ["order"]
+        ordering = ["order", "language"]
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")
         constraints = [
             # Deferred: the loader may swap two lessons' places in one transaction.
             models.UniqueConstraint(
-                fields=["order"], name="program_lesson_order_unique", deferrable=Deferrable.DEFERRED
+                fields=["language", "order"],
+                name="program_lesson_order_unique",
+                deferrable=Deferrable.DEFERRED,
+            ),
+            models.UniqueConstraint(
+                fields=["translation_of", "language"],
+                name="program_lesson_one_translation_per_language",
+                violation_error_message=_(
+                    "This lesson already has a translation in that language."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(translation_of__isnull=True) | ~Q(language=settings.LANGUAGE_CODE),
+                name="program_lesson_translation_not_english",
+                violation_error_message=_(
+                    "A translation is written in a language other than English."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(language=settings.LANGUAGE_CODE) | Q(translation_of__isnull=False),
+                name="program_lesson_translation_has_original",
+                violation_error_message=_(
+                    "A lesson in another language translates an English one."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(order__gte=1, order__lte=LESSON_COUNT), name="program_lesson_order"
@@ -58,7 +119,18 @@ class Lesson(models.Model):
         return f"{self.order}. {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("program:lesson", args=[self.slug])
+        """A translation's address is in its own language (/es/program/<slug>/); an English
+        lesson's is under the reader's current language, where a lesson not yet translated is
+        shown in English with a notice."""
+        if self.language == settings.LANGUAGE_CODE:
+            return reverse("program:lesson", args=[self.slug])
+        with translation.override(self.language):
+            return reverse("program:lesson", args=[self.slug])
+
+    @property
+    def original_id(self) -> int:
+        """The English lesson's id: what progress is kept against, whatever the language."""
+        return self.translation_of_id or self.pk
 
 
 class Language(models.TextChoices):

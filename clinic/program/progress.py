@@ -2,7 +2,9 @@
 
 Progress without a password: it lives in the browser session under one key (the gate's
 outcome level, when the program started, the lessons done, the baseline scores and each
-check-in's outcome level). Gate and check-in answers are never kept there, nor in URLs or logs.
+check-in's outcome level). Lessons done are kept by their place in the program (order), which a
+translation shares with its English original, so a lesson done in English is done in Spanish.
+Gate and check-in answers are never kept there, nor in URLs or logs.
 A client who gave an email also has an Enrolment row, and each step is written there too.
 
 Check-ins (weeks 2, 4 and 6): pain now and how much it limits the day, each 0 to 10, against
@@ -168,7 +170,10 @@ def mark_done(request, lesson: Lesson, *, now: dt.datetime | None = None) -> Non
     _save(request, stored)
     row = enrolment(request)
     if row is not None:
-        LessonDone.objects.get_or_create(enrolment=row, lesson=lesson, defaults={"done_at": now})
+        # Kept against the English original: a lesson done in one language is done in all.
+        LessonDone.objects.get_or_create(
+            enrolment=row, lesson_id=lesson.original_id, defaults={"done_at": now}
+        )
         Enrolment.objects.filter(pk=row.pk).update(last_activity_at=now)
 
 

@@ -7,14 +7,13 @@ from itertools import groupby
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.core import form_guard, ratelimit
-from clinic.program import enrolment, progress
+from clinic.program import enrolment, lessons, progress
 from clinic.program.forms import (
     BaselineForm,
     CheckInForm,
@@ -24,30 +23,28 @@ from clinic.program.forms import (
 )
 from clinic.program.gate import CHECK_FIRST_SECTION, PROGRAM_SECTION, score_check_first, score_gate
 from clinic.program.models import CHECK_IN_WEEKS, Lesson
-from education.models import Article
 from education.rendering import for_display
 from intake.triage import Level
 
-FLARE_UP_PLAN = "self-massage-and-keeping-it-going"
-FLARE_UP_ANCHOR = "section-your-flare-up-plan"
 BASELINE_LESSON = 2
 
 
-def _lessons() -> list[Lesson]:
-    return list(Lesson.objects.defer("body", "body_html", "toc", "citations"))
+def _lessons(request) -> list[Lesson]:
+    return lessons.offered(request.LANGUAGE_CODE)
 
 
-def _where(request, lessons: list[Lesson]) -> dict:
-    """Where the client is: for the overview, each lesson page and the check-ins."""
+def _where(request, offered: list[Lesson]) -> dict:
+    """Where the client is: for the overview, each lesson page and the check-ins. Progress is
+    kept by the lessons' places (order), the same in every language."""
     done = progress.done_orders(request)
     started = progress.has_started(request)
     return {
         "started": started,
         "gate": progress.gate_level(request),
         "done": done,
-        "done_count": len(done & {lesson.order for lesson in lessons}),
-        "current": progress.next_lesson(lessons, done) if started else None,
-        "lesson_count": len(lessons),
+        "done_count": len(done & {lesson.order for lesson in offered}),
+        "current": progress.next_lesson(offered, done) if started else None,
+        "lesson_count": len(offered),
         "enrolled": progress.enrolment_id(request) is not None,
     }
 
@@ -57,10 +54,10 @@ def _email_form(request) -> EmailForm:
 
 
 def _overview_page(request, email_form=None, status: int = 200):
-    lessons = _lessons()
-    context = _where(request, lessons)
+    offered = _lessons(request)
+    context = _where(request, offered)
     context.update(
-        lessons=lessons,
+        lessons=offered,
         check_in_weeks=CHECK_IN_WEEKS,
         check_ins={week: progress.check_in_level(request, week) for week in CHECK_IN_WEEKS},
         email_form=email_form or _email_form(request),
@@ -120,14 +117,14 @@ def _render_gate(request, form):
 def _gate_result(request, level: Level, *, shown: dict | None, email_form=None, cautions=()):
     """The gate's outcome. Shown right after the answers with the reasons; later (from the
     session's level alone) without them."""
-    lessons = _lessons() if level.rank < Level.MEDICAL.rank else []
+    offered = _lessons(request) if level.rank < Level.MEDICAL.rank else []
     return render(
         request,
         "program/gate_result.html",
         {
             "level": level,
             "shown": shown,
-            "first_lesson": lessons[0] if lessons else None,
+            "first_lesson": offered[0] if offered else None,
             "email_form": email_form or _email_form(request),
             "enrolled": progress.enrolment_id(request) is not None,
             "cautions": set(cautions),
@@ -137,18 +134,20 @@ def _gate_result(request, level: Level, *, shown: dict | None, email_form=None, 
 
 
 def _lesson_page(request, lesson: Lesson, baseline_form=None, status: int = 200):
-    lessons = _lessons()
-    previous, following = progress.neighbours(lessons, lesson)
-    context = _where(request, lessons)
-    published = Article.objects.published().filter(slug__in=lesson.related_articles)
-    related = {article.slug: article for article in published}
+    offered = _lessons(request)
+    previous, following = progress.neighbours(offered, lesson)
+    context = _where(request, offered)
     context.update(
         lesson=lesson,
+        # An English lesson shown to a reader of another language: said on the page, and
+        # its text marked as English for screen readers.
+        lesson_lang=lesson.language if lesson.language != request.LANGUAGE_CODE else "",
+        alternates=lessons.alternates(lesson),
         body=for_display(lesson.body_html),
         previous=previous,
         following=following,
         is_done=lesson.order in context["done"],
-        related=[related[slug] for slug in lesson.related_articles if slug in related],
+        related=lessons.related_articles(lesson),
         asks_baseline=lesson.order == BASELINE_LESSON and context["started"],
         baseline=progress.baseline(request),
         baseline_form=baseline_form or BaselineForm(),
@@ -159,7 +158,12 @@ def _lesson_page(request, lesson: Lesson, baseline_form=None, status: int = 200)
 @never_cache
 @require_http_methods(["GET"])
 def lesson(request, slug):
-    return _lesson_page(request, get_object_or_404(Lesson, slug=slug))
+    found = lessons.find(slug, request.LANGUAGE_CODE)
+    if found is None:
+        raise Http404
+    if found.redirect_to:
+        return redirect(found.redirect_to)
+    return _lesson_page(request, found.lesson)
 
 
 @require_POST
@@ -169,7 +173,7 @@ def mark_done(request, slug):
         messages.info(request, _("Answer the safety questions first: then your progress is kept."))
         return redirect("program:start")
     progress.mark_done(request, lesson)
-    following = Lesson.objects.filter(order__gt=lesson.order).order_by("order").first()
+    following = lessons.at_order(request.LANGUAGE_CODE, lesson.order + 1)
     messages.success(request, _("Lesson %(number)s is done. Well done.") % {"number": lesson.order})
     if following is not None:
         return redirect(following)
@@ -178,7 +182,9 @@ def mark_done(request, slug):
 
 @require_POST
 def save_baseline(request):
-    lesson = get_object_or_404(Lesson, order=BASELINE_LESSON)
+    lesson = lessons.at_order(request.LANGUAGE_CODE, BASELINE_LESSON)
+    if lesson is None:
+        raise Http404
     if not progress.has_started(request):
         return redirect("program:start")
     form = BaselineForm(data=request.POST)
@@ -186,7 +192,7 @@ def save_baseline(request):
         return _lesson_page(request, lesson, baseline_form=form, status=400)
     progress.set_baseline(request, form.cleaned_data["pain"], form.cleaned_data["limits"])
     messages.success(request, _("Your starting point is saved. The check-ins compare with it."))
-    return redirect(reverse("program:lesson", args=[lesson.slug]) + "#your-starting-point")
+    return redirect(lesson.get_absolute_url() + "#your-starting-point")
 
 
 @never_cache
@@ -230,7 +236,7 @@ def check_in(request, week):
             "level": outcome.level,
             "advice": outcome.advice,
             "shown": outcome.scored.shown(request.LANGUAGE_CODE),
-            "flare_up_url": reverse("program:lesson", args=[FLARE_UP_PLAN]) + "#" + FLARE_UP_ANCHOR,
+            "flare_up_url": lessons.flare_up_url(request.LANGUAGE_CODE),
         },
     )
 
@@ -307,7 +313,7 @@ def confirm(request, token):
             {"row": row, "done_already": row.confirmed_at is not None},
         )
     if row.needs_doctor_ok:
-        return redirect(enrolment.link(row, "doctor_ok"))
+        return redirect(enrolment.link(row, "doctor_ok", request.LANGUAGE_CODE))
     newly = enrolment.confirm(row)
     progress.resume(request, row)
     if newly:

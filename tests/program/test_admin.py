@@ -1,7 +1,9 @@
+import re
+
 import pytest
 from django.utils import timezone
 
-from clinic.program.models import CheckIn, Enrolment, LessonDone, ProgramAccess
+from clinic.program.models import CheckIn, Enrolment, Lesson, LessonDone, ProgramAccess
 
 
 @pytest.fixture
@@ -89,3 +91,54 @@ def test_lessons_are_listed_in_order_and_a_corrected_body_is_rendered_again(
     assert response.status_code == 302, response.content.decode()[:3000]
     lesson.refresh_from_db()
     assert 'id="section-a-new-section"' in lesson.body_html
+
+
+def _rows(page: str) -> list[str]:
+    return re.findall(r'<th class="field-title"><a href="[^"]+">([^<]+)</a>', page)
+
+
+def test_the_lesson_list_shows_each_language_and_the_missing_translations(
+    therapist_client, spanish_lessons, django_assert_max_num_queries
+):
+    Lesson.objects.filter(slug="movilidad-diaria").delete()
+    with django_assert_max_num_queries(15):
+        response = therapist_client.get("/admin/program/lesson/")
+    page = response.content.decode()
+    assert len(_rows(page)) == 15
+    assert "column-language" in page and "column-spanish" in page
+    assert page.count('<td class="field-spanish">translated</td>') == 7
+    assert page.count('<td class="field-spanish">missing</td>') == 1
+    assert page.count('<td class="field-spanish">-</td>') == 7  # the translations themselves
+    # The filter: English lessons without a Spanish translation.
+    with django_assert_max_num_queries(15):
+        page = therapist_client.get("/admin/program/lesson/?spanish=missing").content.decode()
+    assert _rows(page) == ["Daily mobility"]
+    assert "missing Spanish translation" in page
+    page = therapist_client.get("/admin/program/lesson/?language__exact=es").content.decode()
+    assert len(_rows(page)) == 7 and "Empezar con seguridad" in page
+
+
+def test_the_lesson_list_asks_no_query_per_lesson(
+    therapist_client, spanish_lessons, django_assert_max_num_queries
+):
+    """Sixteen rows, each with its language and its Spanish translation: one query for the
+    rows, whatever their number (the rest is the session, the user and the counts)."""
+    therapist_client.get("/admin/program/lesson/")  # the first page of a session does more
+    with django_assert_max_num_queries(10):
+        page = therapist_client.get("/admin/program/lesson/").content.decode()
+    assert len(_rows(page)) == 16
+
+
+def test_a_lessons_page_links_its_translation_and_back(therapist_client, spanish_lessons):
+    spanish = spanish_lessons[0]
+    original = spanish.translation_of
+    page = therapist_client.get(f"/admin/program/lesson/{original.pk}/change/").content.decode()
+    assert (
+        f'<a href="/admin/program/lesson/{spanish.pk}/change/">Empezar con seguridad</a> (es)'
+        in (page)
+    )
+    page = therapist_client.get(f"/admin/program/lesson/{spanish.pk}/change/").content.decode()
+    assert f'<a href="/admin/program/lesson/{original.pk}/change/">Starting safely</a> (en)' in page
+    Lesson.objects.filter(pk=spanish.pk).delete()
+    page = therapist_client.get(f"/admin/program/lesson/{original.pk}/change/").content.decode()
+    assert "Not translated yet: Spanish readers see this lesson in English." in page
