@@ -28,7 +28,7 @@ class VisitNoteForm(forms.ModelForm):
     )
     recommended_lesson = LessonChoiceField(
         label=_("lesson recommended"),
-        queryset=Lesson.objects.order_by("order").only("pk", "order", "title"),
+        queryset=Lesson.objects.originals().order_by("order").only("pk", "order", "title"),
         required=False,
         empty_label=_("No lesson"),
         help_text=_(

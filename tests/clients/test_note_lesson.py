@@ -49,6 +49,29 @@ def test_the_note_form_offers_the_lessons_in_order(therapist_client, deep60, ale
     assert "Lesson 3: Settling a flare" in page
 
 
+def test_the_note_form_offers_each_lesson_once_whatever_its_translations(
+    therapist_client, deep60, alex, lessons
+):
+    Lesson.objects.create(
+        slug="calmar-una-crisis",
+        language="es",
+        translation_of=lessons[2],
+        order=3,
+        week=3,
+        title="Calmar una crisis",
+        summary="Un resumen.",
+        goal="Un objetivo.",
+        minutes=10,
+        body="Palabras.",
+        body_html="<p>Palabras.</p>",
+        author="La clínica",
+    )
+    booking = session(deep60, alex)
+    page = therapist_client.get(f"{NOTES}add/?booking={booking.pk}").content.decode()
+    assert page.count("Lesson 3: ") == 1
+    assert "Calmar una crisis" not in page
+
+
 def test_a_recommended_lesson_is_saved_and_shown_in_the_history_and_export(
     therapist_client, deep60, alex, lessons
 ):
