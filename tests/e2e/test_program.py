@@ -195,8 +195,9 @@ def test_program_journey_in_spanish(open_browser, program):
 
 
 def test_program_lessons_print_on_one_page(open_browser, program):
-    """Each lesson prints on one US letter page (the print styles in _program.scss): no site
-    header, footer, buttons or forms, two columns with the drawings beside their steps."""
+    """Each lesson, in each language, prints on one US letter page (the print styles in
+    _program.scss): no site header, footer, buttons or forms, two columns with the drawings
+    beside their steps."""
     from clinic.program.models import Lesson
 
     tab = open_browser("desktop")
@@ -204,7 +205,9 @@ def test_program_lessons_print_on_one_page(open_browser, program):
     _answer(tab, GATE_CLEAR)
     tab.submit("See if I can start")
     tab.page.emulate_media(media="print")
-    for lesson in Lesson.objects.originals().order_by("order"):
+    lessons = Lesson.objects.order_by("language", "order")
+    assert {lesson.language for lesson in lessons} == {"en", "es"}
+    for lesson in lessons:
         tab.go(lesson.get_absolute_url())
         hidden = tab.page.evaluate(
             """() => ['.site-header', '.site-footer', '.lesson-actions', '.lesson-where']
