@@ -2,7 +2,9 @@
 
 from django import forms
 from django.conf import settings
+from django.forms.renderers import get_default_renderer
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -149,6 +151,15 @@ class RegionPicker(forms.CheckboxSelectMultiple):
     """The places that hurt: checkboxes beside the body map that ticks them."""
 
     template_name = "forms/widgets/region_picker.html"
+
+    def render(self, name, value, attrs=None, renderer=None):
+        # The boxes are Django's checkbox group, rendered by the form renderer (which writes
+        # that group without the template engine) and placed beside the map.
+        renderer = renderer or get_default_renderer()
+        context = self.get_context(name, value, attrs)
+        boxes = renderer.render(forms.CheckboxSelectMultiple.template_name, context)
+        context["boxes"] = mark_safe(boxes)  # the widget's own HTML, escaped by the renderer
+        return self._render(self.template_name, context, renderer)
 
 
 def field_for(question: Question) -> forms.Field:

@@ -143,11 +143,12 @@ def _is_repeat_of_final_post(request, progress: dict) -> bool:
 
 
 def _blocks(step, form) -> list[dict]:
-    """The step's questions in runs: ungated ones, and each run asked under the same gate."""
+    """The step's questions in runs: ungated ones, and each run asked under the same gate.
+    Each question comes with its field and the answers that show the 911 panel beside it."""
     if step.section is None:
         return []
     return [
-        {"gate": gate, "items": [(q, form[q.key]) for q in run]}
+        {"gate": gate, "items": [(q, form[q.key], steps.emergency_answers(q)) for q in run]}
         for gate, run in groupby(step.section.questions, key=lambda q: q.gate_key)
     ]
 

@@ -47,7 +47,19 @@ def permissions_policy(get_response):
     return middleware
 
 
+def signed_in(request) -> bool:
+    """Whether a person is signed in, without loading a session for a visitor who has none:
+    a response that looked at the session varies on Cookie, and no shared cache can keep it."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES and not request.session.modified:
+        return False  # no session, and none started by this request (as signing in does)
+    return request.user.is_authenticated
+
+
 PRIVATE_PREFIXES = ("/intake/", "/book/", "/my/")
+# The same pages in the other languages (/es/intake/…).
+PRIVATE_PREFIXES += tuple(
+    f"/{code}{prefix}" for code, _name in settings.LANGUAGES for prefix in PRIVATE_PREFIXES
+)
 
 
 def private_pages_not_stored(get_response):
@@ -56,7 +68,7 @@ def private_pages_not_stored(get_response):
 
     def middleware(request):
         response = get_response(request)
-        if request.user.is_authenticated or request.path.startswith(PRIVATE_PREFIXES):
+        if request.path.startswith(PRIVATE_PREFIXES) or signed_in(request):
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
         return response
@@ -71,8 +83,8 @@ def staff_idle_timeout(get_response):
     """End a staff session after STAFF_IDLE_MINUTES without a request."""
 
     def middleware(request):
-        user = request.user
-        if user.is_authenticated and user.is_staff:
+        user = request.user if signed_in(request) else None
+        if user is not None and user.is_staff:
             now = time.time()
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.STAFF_IDLE_MINUTES * 60:

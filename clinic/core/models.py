@@ -1,15 +1,19 @@
 """What every app may read: the clinic's own details and booking rules, one row edited in the
 admin. The table keeps the name it had when this lived in the booking app."""
 
+import copy
+import time
+import uuid
 import zoneinfo
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,10 +26,42 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(zone)s” is not a time zone name."), params={"zone": value})
 
 
+# Every page reads the clinic's settings, so each process keeps its own copy of the row and
+# asks the shared cache, at most once every RECHECK_SECONDS, whether the row has changed since:
+# saving it puts a new version there (at once and again after the commit), so every process
+# sees a change within RECHECK_SECONDS, and a request costs no query and no cache round trip.
+VERSION_KEY = "clinic-settings-version"
+RECHECK_SECONDS = 1.0
+
+
+class _ProcessCopy:
+    row: "ClinicSettings | None" = None
+    version: str | None = None
+    checked_at = float("-inf")
+
+
+_process_copy = _ProcessCopy()
+
+
+def _new_version() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def forget_process_copy() -> None:
+    """Read the row again on the next load() (after a change this process made)."""
+    _process_copy.row = None
+
+
+def _recheck_due(now: float) -> bool:
+    if _process_copy.row is None or now - _process_copy.checked_at >= RECHECK_SECONDS:
+        return True
+    # A cache in this process's own memory costs nothing to ask, and it is emptied and
+    # refilled at will (between tests): ask it every time.
+    return isinstance(caches["default"], LocMemCache)
+
+
 class ClinicSettings(models.Model):
     """The clinic's public details, edited by the owner in the admin. There is one row."""
-
-    CACHE_KEY = "clinic-settings"
 
     name = models.CharField(_("clinic name"), max_length=120, default="Unknot Demo Clinic")
     tagline = models.CharField(
@@ -181,16 +217,32 @@ class ClinicSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        forget_process_copy()
+        _new_version()
+        # Again once committed: a process that read the row between the first new version
+        # and the commit got the old values under the new version.
+        transaction.on_commit(_new_version)
 
     @classmethod
     def load(cls) -> "ClinicSettings":
-        """The clinic's settings, from the cache when possible (one query after a change)."""
-        current = cache.get(cls.CACHE_KEY)
-        if current is None:
-            current, _created = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, current, 300)
-        return current
+        """The clinic's settings: this process's copy of the row, checked against the shared
+        cache at most once every RECHECK_SECONDS (one query after a change). Each caller gets
+        its own instance to read or change."""
+        now = time.monotonic()
+        if _recheck_due(now):
+            version = cache.get(VERSION_KEY)
+            if version is None:
+                # The cache was emptied: start a version every process will agree on.
+                cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+                version = cache.get(VERSION_KEY)
+                forget_process_copy()
+            if _process_copy.row is None or version != _process_copy.version:
+                row, created = cls.objects.get_or_create(pk=1)
+                if created:
+                    version = cache.get(VERSION_KEY)  # save() started a new one
+                _process_copy.row, _process_copy.version = row, version
+            _process_copy.checked_at = now
+        return copy.copy(_process_copy.row)
 
     @property
     def map_url(self) -> str:
