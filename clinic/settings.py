@@ -76,6 +76,8 @@ else:
     SITE_URL = SITE_URL.rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin: it adds the per-language fields (name_en, name_es) of short texts.
+    "modeltranslation",
     "clinic.staff.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -106,12 +108,15 @@ MIDDLEWARE = [
     "clinic.core.request_log.request_log",
     "django.middleware.security.SecurityMiddleware",
     "clinic.core.middleware.permissions_policy",
+    # Anonymous readers' public pages from the shared cache, before any session, CSRF or
+    # template work (clinic/core/page_cache.py); outside compression, so gzip is stored too.
+    "clinic.core.page_cache.serve_cached_page",
     # Compresses HTML (with BREACH padding); static files come compressed from WhiteNoise.
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "clinic.core.locale.language_from_path",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -169,6 +174,24 @@ elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     required("REDIS_URL", "Production needs a shared cache for rate limits.")
+
+# Whole public pages for anonymous readers, in the shared cache (clinic/core/page_cache.py).
+# PAGE_CACHE_ENABLED=0 serves every page fresh (to measure the uncached cost). A saved or
+# deleted row of PAGE_CACHE_MODELS makes every stored page stale; PAGE_CACHE_RELEASE (e.g. the
+# image's commit) keeps one deployment's pages from the next, else the static manifest does.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+PAGE_CACHE_RELEASE = env("PAGE_CACHE_RELEASE")
+PAGE_CACHE_MODELS = [
+    "core.ClinicSettings",
+    "education.Article",
+    "education.Citation",
+    "education.Topic",
+    "education.ReaderQuestion",
+    "clinic.Therapist",
+    "clinic.Service",
+    "program.Lesson",
+]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # A session ends with the browser: a client on a shared or waiting-room device leaves no
@@ -328,6 +351,12 @@ AXES_RESET_ON_SUCCESS = True
 # the admin (ClinicSettings) wins over TIME_ZONE, which is the default for a new clinic.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Each language's name in itself, for the language switch.
+LANGUAGE_NAMES = [("en", "English"), ("es", "Español")]
+# Short texts kept in the database (topic, service and therapist texts, the clinic's own words)
+# have a column per language (django-modeltranslation); an empty Spanish one shows the English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Per-language date formats, including the clinic's named ones (see clinic/formats).
 FORMAT_MODULE_PATH = ["clinic.formats"]

@@ -9,14 +9,16 @@ from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from clinic.booking.models import Service, Therapist
+from clinic.core.page_cache import cache_public_page
 from education.models import Article
 from intake import steps as intake_steps
 
 # The clinic's front pages: what it offers, who works there, the first visit. Each reads a
-# bounded number of rows (tests assert the query count).
+# bounded number of rows (tests assert the query count), is the same for every anonymous reader
+# of its address, and so is kept in the shared cache (clinic/core/page_cache.py).
 
 
 def _services():
@@ -27,7 +29,8 @@ def _therapists():
     return list(Therapist.objects.filter(active=True))
 
 
-@require_GET
+@cache_public_page()
+@require_safe
 def home(request):
     articles = Article.objects.published().only("title", "slug", "summary", "reading_minutes")
     return render(
@@ -43,17 +46,20 @@ def home(request):
     )
 
 
-@require_GET
+@cache_public_page()
+@require_safe
 def services(request):
     return render(request, "clinic/services.html", {"services": _services()})
 
 
-@require_GET
+@cache_public_page()
+@require_safe
 def therapists(request):
     return render(request, "clinic/therapists.html", {"therapists": _therapists()})
 
 
-@require_GET
+@cache_public_page()
+@require_safe
 def visit(request):
     return render(
         request,
@@ -105,7 +111,8 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
-@require_GET
+@cache_public_page()
+@require_safe
 def robots_txt(request):
     return render(request, "robots.txt", {"site_url": settings.SITE_URL}, content_type="text/plain")
 

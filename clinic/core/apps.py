@@ -12,3 +12,8 @@ class CoreConfig(AppConfig):
         THERAPISTS: ["view_clinicsettings"],
         FRONT_DESK: ["view_clinicsettings"],
     }
+
+    def ready(self):
+        from clinic.core import page_cache
+
+        page_cache.connect_signals()

@@ -77,7 +77,7 @@ def test_the_spanish_list_shows_spanish_articles_and_marks_the_english_ones(clie
     card = re.search(r'<article class="card article-card".*?</article>', html, flags=re.S)
     assert card and "Pillow heights" in card.group(0)
     assert 'href="/es/articles/pillow-heights/" lang="en">Pillow heights</a>' in card.group(0)
-    assert '<span class="badge language-badge">In English</span>' in card.group(0)
+    assert '<span class="badge language-badge">En inglés</span>' in card.group(0)
     assert '<p lang="en">A short summary' in card.group(0)
     # the topics in Spanish, linking to the Spanish list
     assert 'href="/es/articles/?topic=self-care"' in html and "Autocuidado" in html
@@ -182,7 +182,7 @@ def test_an_untranslated_article_under_es_is_english_with_a_notice(client, libra
 
     assert '<html lang="es">' in html
     notice = re.search(r'<p class="alert alert-info article-language-notice"[^>]*>(.*?)</p>', html)
-    assert notice and "not yet available in Spanish" in notice.group(1)
+    assert notice and "todavía no está en español" in notice.group(1)
     assert html.index("article-language-notice") < html.index('id="article-title"')
     assert '<h1 id="article-title" lang="en">Pillow heights</h1>' in html
     assert '<div class="article-body" lang="en">' in html
@@ -220,7 +220,7 @@ def test_a_draft_translation_is_not_followed_by_the_public(client, library):
 
     html = html_of(client.get("/es/articles/lonely/"))
 
-    assert "not yet available in Spanish" in html
+    assert "todavía no está en español" in html
     assert client.get("/es/articles/borrador/").status_code == 404
     assert "es" not in hreflangs(html_of(client.get("/articles/lonely/")))
 
