@@ -1,13 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from clinic import views
 from clinic.staff import passkeys
-from education.sitemaps import SITEMAPS
+from education import sitemaps
 
 # The public site in each language: English at /…, Spanish at /es/… (clinic/core/locale.py).
 urlpatterns = i18n_patterns(
@@ -28,12 +27,7 @@ urlpatterns += [
     path("media/therapists/<str:name>", views.therapist_photo, name="therapist_photo"),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path(
-        "sitemap.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
+    path("sitemap.xml", sitemaps.sitemap, name="django.contrib.sitemaps.views.sitemap"),
     # The back office's language choice (the public site takes its language from the address).
     path("i18n/", include("django.conf.urls.i18n")),
     # Clinic settings moved from the booking app to core; old bookmarks still arrive.

@@ -32,7 +32,11 @@ def _therapists():
 @cache_public_page()
 @require_safe
 def home(request):
-    articles = Article.objects.published().only("title", "slug", "summary", "reading_minutes")
+    articles = (
+        Article.objects.published()
+        .in_language(request.LANGUAGE_CODE)
+        .only("language", "title", "slug", "summary", "reading_minutes")
+    )
     return render(
         request,
         "clinic/home.html",

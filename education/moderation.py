@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from clinic.core import page_cache
 from education.models import Article, ReaderQuestion
 from education.tasks import email_asker_answered
 
@@ -82,11 +83,14 @@ def approve(questions: QuerySet[ReaderQuestion]) -> int:
             pk__in=ids, wants_email=True, notified_at__isnull=True
         ).exclude(answer="")
         _notify(list(answered.values_list("pk", flat=True)))
+    page_cache.invalidate()  # the answers now show under their articles
     return count
 
 
 def reject(questions: QuerySet[ReaderQuestion]) -> int:
     """Hide these questions from the site (kept for the record; delete spam separately)."""
-    return questions.exclude(status=ReaderQuestion.Status.REJECTED).update(
+    count = questions.exclude(status=ReaderQuestion.Status.REJECTED).update(
         status=ReaderQuestion.Status.REJECTED
     )
+    page_cache.invalidate()
+    return count

@@ -7,6 +7,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from clinic.core import page_cache
 from education import rendering, search
 from education.models import Article
 
@@ -24,12 +25,16 @@ def save_article(article: Article) -> Article:
 
 def publish(articles: QuerySet[Article], now: datetime | None = None) -> int:
     """Publish drafts; one without a publication time gets `now` (a future time is kept)."""
-    return articles.exclude(status=Article.Status.PUBLISHED).update(
+    count = articles.exclude(status=Article.Status.PUBLISHED).update(
         status=Article.Status.PUBLISHED,
         published_at=Coalesce("published_at", Value(now or timezone.now())),
     )
+    page_cache.invalidate()  # update() sends no save signal
+    return count
 
 
 def unpublish(articles: QuerySet[Article]) -> int:
     """Take articles back to draft: they disappear from the site, feed and sitemap."""
-    return articles.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+    count = articles.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
+    page_cache.invalidate()
+    return count

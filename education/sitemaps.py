@@ -11,10 +11,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
 
+from clinic.core.page_cache import cache_public_page
 from education.models import Article, Topic
 
 
@@ -118,3 +120,10 @@ class StaticPageSitemap(SiteURLSitemap):
 
 
 SITEMAPS = {"pages": StaticPageSitemap, "articles": ArticleSitemap, "topics": TopicSitemap}
+
+
+@cache_public_page(query={"p": r"[1-9][0-9]{0,3}"})
+def sitemap(request):
+    """/sitemap.xml: thousands of addresses with their alternates take a while to write, so the
+    answer is kept in the page cache until an article or topic changes."""
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS)

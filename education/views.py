@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from clinic.core import form_guard, ratelimit
+from clinic.core.page_cache import cache_public_page
 from education import figures, moderation, rendering, search, seo
 from education.forms import ReaderQuestionForm
 from education.models import Article, ReaderQuestion, Topic
@@ -51,7 +52,8 @@ def can_preview(user) -> bool:
     )
 
 
-@require_GET
+@cache_public_page(query=("page", "topic"))  # a search (?q=) is never kept
+@require_safe
 def article_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     language = request.LANGUAGE_CODE
@@ -167,7 +169,8 @@ def _alternates(article: Article, now) -> dict[str, str]:
     return {code: addresses[code] for code, _name in settings.LANGUAGES if code in addresses}
 
 
-@require_http_methods(["GET", "HEAD"])
+@cache_public_page()
+@require_safe
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     language = request.LANGUAGE_CODE

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.forms.renderers import get_default_renderer
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
@@ -304,6 +305,9 @@ class ContactForm(GuardedForm):
         self.fields["agrees_to_storage"].label = _(
             "I agree that the clinic stores my answers for %(years)s years, as health records must be kept, and shows them only to the therapists who care for me."  # noqa: E501
         ) % {"years": settings.INTAKE_RETENTION_YEARS}
+        # The language of the page the client is reading, unless they chose another.
+        if translation.get_language() in Intake.Language.values:
+            self.fields["language"].initial = translation.get_language()
 
     def clean(self):
         cleaned = super().clean()

@@ -38,6 +38,7 @@ from clinic.booking.models import (
     Service,
     Therapist,
 )
+from clinic.core import page_cache
 from clinic.core.models import ClinicSettings
 from education import search
 from education.models import Article, Topic
@@ -717,6 +718,7 @@ def add(
         added.intakes = add_intakes(rng, now, intakes, staff)
         added.bookings = add_bookings(rng, now, bookings, staff)
         added.clients = file_clients(now)
+    page_cache.invalidate()  # the articles went in with bulk_create: no save signals
     return added
 
 
@@ -731,4 +733,5 @@ def remove() -> Counts:
         scale_articles = Article.objects.filter(slug__startswith=SLUG_PREFIX)
         scale_articles.exclude(language="en").delete()
         scale_articles.delete()
+    page_cache.invalidate()
     return removed

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
+from clinic.core import page_cache
 from clinic.program.models import LESSON_COUNT, PROGRAM_WEEKS, Lesson
 from education import rendering
 from education.demo import ContentError, review_date
@@ -265,4 +266,5 @@ def load(content_dir: Path | str = CONTENT_DIR) -> dict[str, LoadResult]:
         for fields in lessons:
             fields["translation_of"] = english[fields["translation_of"]]
             _save(fields, existing, results[language])
+    page_cache.invalidate()  # pages that list or link lessons
     return results

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from django.core import mail
+from django.utils import translation
 from django_otp.oath import TOTP
 
 from intake.demo import DESK_WORKER
@@ -46,8 +47,33 @@ THERAPIST_PASSWORD = "a-long-test-password"
 THERAPIST_TOTP_KEY = "6d6f6e6b65792d77726974696e672d746573742d6b6579"
 
 
-def person(name: str, email: str) -> dict:
-    return {"name": name, "email": email, "phone": "(555) 010-0177", "language": "en"}
+def person(name: str, email: str, language: str = "en") -> dict:
+    return {"name": name, "email": email, "phone": "(555) 010-0177", "language": language}
+
+
+# --- words in the page's language -----------------------------------------------------------------
+
+
+def spanish(msgid: str, **values) -> str:
+    """The Spanish catalogue's words for an English msgid (placeholders filled from `values`);
+    fails, naming the msgid, when the catalogue has no Spanish for it."""
+    with translation.override("es"):
+        text = translation.gettext(msgid)
+    assert text != msgid, f"the Spanish catalogue has no translation of msgid {msgid!r}"
+    return text % values if values else text
+
+
+def words(language: str, msgid: str, **values) -> str:
+    """A msgid as a page in `language` shows it: English as written, Spanish from the
+    catalogue."""
+    if language == "es":
+        return spanish(msgid, **values)
+    return msgid % values if values else msgid
+
+
+def prefix(language: str) -> str:
+    """Where the site's pages in `language` start: English at /…, Spanish at /es/…."""
+    return "" if language == "en" else f"/{language}"
 
 
 # --- the pre-visit check --------------------------------------------------------------------------
@@ -67,18 +93,25 @@ def answer_step(tab: BrowserTab, number: int, answers: dict) -> None:
                 page.locator(f"input[name='{question.key}'][value='{choice}']").check()
 
 
-def start_check(tab: BrowserTab) -> None:
+def start_check(tab: BrowserTab, language: str = "en") -> None:
     """The check's start page: what it asks and how long it takes, then its one button."""
-    assert tab.path == "/intake/", tab.path
-    assert tab.page.get_by_role("heading", level=1).inner_text() == "The pre-visit check"
-    assert f"{LAST} steps, about {MINUTES} minutes." in tab.page.locator("main").inner_text()
-    tab.follow("Start the check")
+    assert tab.path == f"{prefix(language)}/intake/", tab.path
+    heading = tab.page.get_by_role("heading", level=1).inner_text()
+    assert heading == words(language, "The pre-visit check")
+    length = words(
+        language, "%(total)s steps, about %(minutes)s minutes.", total=LAST, minutes=MINUTES
+    )
+    assert length in tab.page.locator("main").inner_text()
+    tab.follow(words(language, "Start the check"))
 
 
-def expect_step(tab: BrowserTab, number: int) -> None:
+def expect_step(tab: BrowserTab, number: int, language: str = "en") -> None:
     heading = tab.page.get_by_role("heading", level=1)
-    assert heading.inner_text() == str(STEPS[number - 1].title), tab.path
-    assert tab.page.locator(".step-count").inner_text() == f"Step {number} of {LAST}"
+    with translation.override(language):
+        title = str(STEPS[number - 1].title)
+    assert heading.inner_text() == title, tab.path
+    count = words(language, "Step %(number)s of %(total)s", number=number, total=LAST)
+    assert tab.page.locator(".step-count").inner_text() == count
 
 
 def emergency_panel(tab: BrowserTab, key: str):
@@ -87,66 +120,86 @@ def emergency_panel(tab: BrowserTab, key: str):
     return tab.page.locator(f"#q-{key} .emergency-panel")
 
 
-def fill_contact(tab: BrowserTab, who: dict) -> None:
+def fill_contact(tab: BrowserTab, who: dict, language: str = "en") -> None:
     page = tab.page
-    page.get_by_label("Your full name", exact=True).fill(who["name"])
-    page.get_by_label("Email", exact=True).fill(who["email"])
-    page.get_by_label("Phone (optional)").fill(who["phone"])
+    page.get_by_label(words(language, "Your full name"), exact=True).fill(who["name"])
+    page.get_by_label(words(language, "Email"), exact=True).fill(who["email"])
+    page.get_by_label(words(language, "Phone (optional)")).fill(who["phone"])
     page.locator(f"input[name='language'][value='{who['language']}']").check()
-    page.get_by_label("I understand that this check is a screening").check()
-    page.get_by_label("I agree that the clinic stores my answers").check()
-    page.get_by_label("Type your full name as your signature").fill(who["name"])
+    if language == "en":
+        page.get_by_label("I understand that this check is a screening").check()
+        page.get_by_label("I agree that the clinic stores my answers").check()
+    else:  # the boxes' long labels are the catalogue's; the boxes are found by name
+        page.locator("input[name='understands_screening']").check()
+        page.locator("input[name='agrees_to_storage']").check()
+    page.get_by_label(words(language, "Type your full name as your signature")).fill(who["name"])
     # The honeypot is off screen, out of the tab order, and left empty.
     assert page.locator("input[name='website']").input_value() == ""
 
 
 def intake(
-    tab: BrowserTab, answers: dict, who: dict, *, look: bool = False, error_states: bool = False
+    tab: BrowserTab,
+    answers: dict,
+    who: dict,
+    *,
+    look: bool = False,
+    error_states: bool = False,
+    language: str = "en",
+    check=None,
 ) -> str:
     """Walk the pre-visit check from its first page; returns the result level shown.
     `look`: screenshot and axe every step; `error_states`: send step 1 and the last step empty
-    first, and check the error summary."""
+    first, and check the error summary; `language`: the check at its address in that language;
+    `check(name, what)`: called on every page of the check (with `look`'s names), for a test's
+    own look at each."""
     page = tab.page
-    if not tab.path.startswith("/intake/"):
-        tab.go("/intake/")
-    if tab.path == "/intake/":
+    start = f"{prefix(language)}/intake/"
+    send, next_step = words(language, "Send my answers"), words(language, "Next")
+
+    def seen(name: str, what: str) -> None:
         if look:
-            tab.look("intake-start", "intake start page")
-        start_check(tab)
+            tab.look(name, what)
+        if check is not None:
+            check(name, what)
+
+    if not tab.path.startswith(start):
+        tab.go(start)
+    if tab.path == start:
+        seen("intake-start", "intake start page")
+        start_check(tab, language)
     for step in STEPS:
-        expect_step(tab, step.number)
+        expect_step(tab, step.number, language)
         if error_states and step.number in (1, LAST):
-            tab.submit("Send my answers" if step.number == LAST else "Next")
+            tab.submit(send if step.number == LAST else next_step)
             summary = page.locator("#error-summary")
             assert summary.is_visible()
             # intake.js moves the focus to the summary, whose links each lead to a field.
             assert page.evaluate("document.activeElement.id") == "error-summary"
             targets = summary.locator("a").evaluate_all("as => as.map(a => a.hash)")
             assert targets and all(page.locator(target).count() == 1 for target in targets)
-            if look:
-                tab.look(f"intake-step-{step.number}-errors", f"intake step {step.number} errors")
+            seen(f"intake-step-{step.number}-errors", f"intake step {step.number} errors")
         if step.section is None:
-            fill_contact(tab, who)
+            fill_contact(tab, who, language)
         else:
             answer_step(tab, step.number, answers)
-        if look:
-            tab.look(f"intake-step-{step.number}", f"intake step {step.number}")
-        tab.submit("Send my answers" if step.number == LAST else "Next")
-        if tab.path == "/intake/result/":
+        seen(f"intake-step-{step.number}", f"intake step {step.number}")
+        tab.submit(send if step.number == LAST else next_step)
+        if tab.path == f"{start}result/":
             break
-    assert tab.path == "/intake/result/", f"still on {tab.path}"
+    assert tab.path == f"{start}result/", f"still on {tab.path}"
     return page.locator("[data-triage-level]").get_attribute("data-triage-level")
 
 
 # --- /book/ ---------------------------------------------------------------------------------------
 
 
-def choose_session(tab: BrowserTab, service: str, therapist: str) -> None:
+def choose_session(tab: BrowserTab, service: str, therapist: str, language: str = "en") -> None:
     """Step one of /book/: a session and a therapist, then the open times."""
     tab.page.get_by_label(service).check()
     tab.page.get_by_label(therapist, exact=True).check()
-    tab.submit("Show open times")
-    assert tab.page.locator("#times legend").inner_text().startswith("Open times on")
+    tab.submit(words(language, "Show open times"))
+    legend = words(language, "Open times on %(day)s", day="")
+    assert tab.page.locator("#times legend").inner_text().startswith(legend.strip())
 
 
 def choose_first_time(tab: BrowserTab) -> str:

@@ -204,6 +204,14 @@ def test_result_links_only_published_articles(client):
     assert "/articles/at-home-stretches-for-upper-back-knots/" not in html
 
 
+def test_the_preferred_language_starts_as_the_language_of_the_page(client):
+    for number in range(1, LAST):
+        client.post(f"/es/intake/?step={number}", step_data(number, BENIGN))
+    html = client.get(f"/es/intake/?step={LAST}").content.decode()
+    assert re.search(r'<input type="radio" name="language" value="es"[^>]* checked', html)
+    assert not re.search(r'<input type="radio" name="language" value="en"[^>]* checked', html)
+
+
 def test_a_spanish_result_links_the_spanish_articles_and_marks_the_english_ones(client):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
