@@ -167,9 +167,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # in development when REDIS_URL is not set.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "clinic.core.cache.SharedRedisCache", "LOCATION": REDIS_URL}}
 elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
