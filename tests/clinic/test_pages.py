@@ -119,7 +119,9 @@ def test_each_page_names_its_versions_in_both_languages(client):
     html = client.get("/es/services/").content.decode()
     assert '<link rel="alternate" hreflang="en" href="http://127.0.0.1:8000/services/">' in html
     assert '<link rel="alternate" hreflang="es" href="http://127.0.0.1:8000/es/services/">' in html
-    assert '<link rel="alternate" hreflang="x-default" href="http://127.0.0.1:8000/services/">' in html
+    assert (
+        '<link rel="alternate" hreflang="x-default" href="http://127.0.0.1:8000/services/">' in html
+    )
 
 
 def test_no_public_page_sets_a_cookie_for_the_language_switch(client):
