@@ -84,8 +84,10 @@ DEMO_CLINIC_SPANISH = {
     "visit_aftercare_es": "Tome agua y muévase con calma el resto del día; una caminata corta "
     "ayuda. Es normal sentir los músculos adoloridos uno o dos días, como después de hacer "
     "ejercicio. El calor (una ducha o una compresa caliente) suele aliviarlo.\n\n"
-    "Llámenos si el dolor dura más de tres días o empeora. Si tiene adormecimiento nuevo, "
-    "debilidad, fiebre o dolor en el pecho, llame a su médico, o al 911 si es una emergencia.",
+    "Llámenos si el dolor dura más de tres días o empeora. Llame a su médico si tiene fiebre, "
+    "o adormecimiento o debilidad nuevos en un brazo. Llame al 911 enseguida si tiene dolor o "
+    "presión en el pecho, dificultad nueva para respirar, o debilidad o adormecimiento "
+    "repentinos en un lado del cuerpo.",
 }
 
 

@@ -145,8 +145,10 @@ class ClinicSettings(models.Model):
         default="Drink some water and move gently for the rest of the day; a short walk helps. "
         "Some soreness for a day or two is normal, like after a workout. Warmth (a shower or a "
         "heat pack) usually eases it.\n\n"
-        "Call us if the soreness lasts more than three days or gets worse. Call your doctor, or "
-        "911 in an emergency, if you have new numbness, weakness, a fever, or chest pain.",
+        "Call us if the soreness lasts more than three days or gets worse. Call your doctor if "
+        "you get a fever, or new numbness or weakness in an arm. Call 911 at once for chest "
+        "pain or pressure, new trouble breathing, or sudden weakness or numbness on one side of "
+        "your body.",
         help_text=_("Shown on the “Your first visit” page. A blank line starts a new paragraph."),
     )
     time_zone = models.CharField(

@@ -48,3 +48,41 @@ def test_settings_row_and_permissions_survive_the_move_to_core():
     assert Group.objects.get(name="Owners").permissions.filter(pk=moved.pk).exists()
     assert not Permission.objects.filter(content_type__app_label="clinic",
                                          codename="view_clinicsettings").exists()  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_first_aftercare_text_is_corrected_to_send_chest_pain_to_911():
+    """The first text told a client with chest pain to call their doctor; the check sends chest
+    pain to 911. A clinic still showing it gets the corrected words; its own words stay."""
+    old = migrate([("core", "0005_translations")])
+    OldSettings = old.get_model("core", "ClinicSettings")
+    first = OldSettings._meta.get_field("visit_aftercare_en").default
+    assert "Call your doctor, or 911 in an emergency" in first
+    OldSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "visit_aftercare": first,
+            "visit_aftercare_en": first,
+            "visit_aftercare_es": "Tome agua. Si tiene adormecimiento nuevo, debilidad, fiebre o "
+            "dolor en el pecho, llame a su médico, o al 911 si es una emergencia.",
+        },
+    )
+    migrate(latest())
+    row = ClinicSettings.objects.get(pk=1)
+    assert "Call 911 at once for chest pain or pressure" in row.visit_aftercare_en
+    assert "Call your doctor, or 911 in an emergency" not in row.visit_aftercare_en
+    assert row.visit_aftercare_es.startswith("Tome agua. ")
+    assert "Llame al 911 enseguida si tiene dolor o presión en el pecho" in row.visit_aftercare_es
+    # The default for a new clinic says the same.
+    assert "Call 911 at once for chest pain" in ClinicSettings().visit_aftercare_en
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_clinics_own_aftercare_text_is_left_alone():
+    old = migrate([("core", "0005_translations")])
+    own = "Rest, drink water, and call us with any question."
+    old.get_model("core", "ClinicSettings").objects.update_or_create(
+        pk=1, defaults={"visit_aftercare": own, "visit_aftercare_en": own}
+    )
+    migrate(latest())
+    assert ClinicSettings.objects.get(pk=1).visit_aftercare_en == own

@@ -475,3 +475,56 @@ def test_the_same_rules_hold_in_redis(client, settings, django_assert_num_querie
         raw = redis_cache._cache.get_client()
         for key in raw.scan_iter(f"{prefix}:*"):
             raw.delete(key)
+
+
+@pytest.fixture
+def redis_cache(settings):
+    if not _redis_reachable():
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    prefix = f"test-page-cache-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "clinic.core.cache.SharedRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    ClinicSettings.load()
+    shared = caches["default"]
+    yield shared
+    raw = shared._cache.get_client()
+    for key in raw.scan_iter(f"{prefix}:*"):
+        raw.delete(key)
+
+
+def test_a_popular_page_is_served_from_the_process_without_asking_redis(
+    client, redis_cache, monkeypatch
+):
+    client.get("/plain/")  # rendered and stored
+    client.get("/plain/")  # read from Redis, kept in this process
+    asked = []
+    monkeypatch.setattr(
+        redis_cache, "get_many", lambda keys, **kw: asked.append(keys) or {}, raising=False
+    )
+    assert renders_of(client, "/plain/") == 0
+    assert asked == []
+
+
+def test_a_change_made_by_another_process_shows_within_a_second(client, redis_cache, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    client.get("/plain/")
+    assert renders_of(client, "/plain/") == 0
+    # Another web process saved an article: it put a new version in Redis, not in our memory.
+    redis_cache.set(page_cache.VERSION_KEY, "another-process-version", None)
+    clock[0] += 0.5
+    assert renders_of(client, "/plain/") == 0  # within the second, this process's copy
+    clock[0] += page_cache.RECHECK_SECONDS
+    assert renders_of(client, "/plain/") == 1  # then it asks, and renders the page afresh
+
+
+def test_a_change_made_in_this_process_shows_at_once(client, redis_cache):
+    client.get("/plain/")
+    assert renders_of(client, "/plain/") == 0
+    page_cache.invalidate()
+    assert renders_of(client, "/plain/") == 1
