@@ -28,8 +28,6 @@ urlpatterns += [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.sitemap, name="django.contrib.sitemaps.views.sitemap"),
-    # The back office's language choice (the public site takes its language from the address).
-    path("i18n/", include("django.conf.urls.i18n")),
     # Clinic settings moved from the booking app to core; old bookmarks still arrive.
     path(
         f"{settings.ADMIN_URL}clinic/clinicsettings/<path:rest>",

@@ -6,7 +6,7 @@ finds each language at its own address. The language switch is a plain link to t
 the other language (see templatetags/languages.py), not a form that needs a cookie.
 
 The back office is the exception: it has one address per page and follows the staff member's
-browser (or the language cookie), as Django's LocaleMiddleware would.
+browser language, as Django's LocaleMiddleware would.
 """
 
 from django.conf import settings
