@@ -13,17 +13,17 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
-from django.urls import Resolver404, resolve, reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from clinic.core.page_cache import cache_public_page
 from education.models import Article, Topic
 
 
-def _served(path: str) -> bool:
+def _served(name: str) -> bool:
     try:
-        resolve(path)
-    except Resolver404:
+        reverse(name)
+    except NoReverseMatch:
         return False
     return True
 
@@ -100,23 +100,30 @@ class TopicSitemap(SiteURLSitemap):
 
 
 class StaticPageSitemap(SiteURLSitemap):
-    """The site's fixed pages, as literal paths (ARCHITECTURE.md §4 keeps them stable); a page
-    the site does not serve (yet) is left out rather than listed as a dead address."""
+    """The site's fixed pages, by URL name; a page the site does not serve (yet) is left out
+    rather than listed as a dead address. The sitemap reverses each name under each language,
+    so the Spanish address comes from the URL patterns (/es/…), not from here."""
 
     changefreq = "weekly"
     priority = 0.6
     i18n = True
     alternates = True
     x_default = True
-    PATHS = ["/", "/articles/", "/intake/", "/book/", "/services/", "/therapists/", "/visit/"]
+    PAGES = [
+        "home",
+        "education:article_list",
+        "intake:form",
+        "booking_start",
+        "services",
+        "therapists",
+        "visit",
+    ]
 
     def items(self) -> list[str]:
-        return [path for path in self.PATHS if _served(path)]
+        return [name for name in self.PAGES if _served(name)]
 
     def location(self, item: str) -> str:
-        """The page's path under the active language's prefix (/es/… for Spanish)."""
-        language = translation.get_language()
-        return item if language == settings.LANGUAGE_CODE else f"/{language}{item}"
+        return reverse(item)
 
 
 SITEMAPS = {"pages": StaticPageSitemap, "articles": ArticleSitemap, "topics": TopicSitemap}

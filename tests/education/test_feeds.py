@@ -78,11 +78,12 @@ def test_sitemap_lists_the_clinic_pages_and_leaves_out_pages_not_served(
 ):
     from education.sitemaps import StaticPageSitemap
 
-    monkeypatch.setattr(StaticPageSitemap, "PATHS", [*StaticPageSitemap.PATHS, "/no-such-page/"])
+    monkeypatch.setattr(StaticPageSitemap, "PAGES", [*StaticPageSitemap.PAGES, "no-such-page"])
     locations = [
         loc.text for loc in ET.fromstring(client.get("/sitemap.xml").content).iter(f"{SITEMAP}loc")
     ]
     site = "http://127.0.0.1:8000"
-    for path in ["/services/", "/therapists/", "/visit/"]:
+    for path in ["/services/", "/therapists/", "/visit/", "/es/services/", "/es/visit/"]:
         assert site + path in locations
-    assert site + "/no-such-page/" not in locations
+    assert not [loc for loc in locations if "no-such-page" in loc]
+    assert len(StaticPageSitemap().items()) == len(StaticPageSitemap.PAGES) - 1
