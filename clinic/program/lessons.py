@@ -68,21 +68,22 @@ def alternates(lesson: Lesson) -> dict[str, str]:
 @dataclass(frozen=True)
 class Related:
     article: Article
-    lang: str  # the article's language when it differs from the lesson's, else ""
+    lang: str  # the article's language when it differs from the reader's, else ""
 
 
-def related_articles(lesson: Lesson) -> list[Related]:
-    """The lesson's related articles (named by their English slugs), each in the lesson's
-    language when a published translation exists, else in English, marked as such."""
+def related_articles(lesson: Lesson, language: str) -> list[Related]:
+    """The lesson's related articles (named by their English slugs), each in the reader's
+    `language` when a published translation exists (even when the lesson itself is not yet
+    translated), else in English, marked as such."""
     slugs = lesson.related_articles
     if not slugs:
         return []
     published = Article.objects.published().filter(slug__in=slugs)
-    if lesson.language != settings.LANGUAGE_CODE:
+    if language != settings.LANGUAGE_CODE:
         published = published.prefetch_related(
             Prefetch(
                 "translations",
-                queryset=Article.objects.published().filter(language=lesson.language),
+                queryset=Article.objects.published().filter(language=language),
                 to_attr="in_language",
             )
         )
@@ -95,7 +96,7 @@ def related_articles(lesson: Lesson) -> list[Related]:
         translated = getattr(article, "in_language", [])
         if translated:
             related.append(Related(translated[0], ""))
-        elif article.language != lesson.language:
+        elif article.language != language:
             related.append(Related(article, article.language))
         else:
             related.append(Related(article, ""))

@@ -147,7 +147,7 @@ def _lesson_page(request, lesson: Lesson, baseline_form=None, status: int = 200)
         previous=previous,
         following=following,
         is_done=lesson.order in context["done"],
-        related=lessons.related_articles(lesson),
+        related=lessons.related_articles(lesson, request.LANGUAGE_CODE),
         asks_baseline=lesson.order == BASELINE_LESSON and context["started"],
         baseline=progress.baseline(request),
         baseline_form=baseline_form or BaselineForm(),

@@ -194,3 +194,11 @@ def test_related_articles_follow_the_lessons_language(client, spanish_lessons):
     english_page = client.get(original.get_absolute_url()).content.decode()
     assert f'href="/articles/{first.slug}/"' in english_page
     assert "cuando-no-es-un-nudo" not in english_page
+    # A lesson not yet in Spanish, read under /es/, still offers the Spanish article.
+    spanish_lessons[0].delete()
+    page = client.get(f"/es{original.get_absolute_url()}").content.decode()
+    assert "not translated into your language" in page or "todavía no está traducida" in page
+    related = page.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    assert '<li><a href="/es/articles/cuando-no-es-un-nudo/">Cuándo el dolor no es un nudo' in (
+        related
+    )
