@@ -349,8 +349,6 @@ AXES_RESET_ON_SUCCESS = True
 # the admin (ClinicSettings) wins over TIME_ZONE, which is the default for a new clinic.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
-# Each language's name in itself, for the language switch.
-LANGUAGE_NAMES = [("en", "English"), ("es", "Español")]
 # Short texts kept in the database (topic, service and therapist texts, the clinic's own words)
 # have a column per language (django-modeltranslation); an empty Spanish one shows the English.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -14,6 +14,11 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
+def public_language(path: str) -> str:
+    """The language of a public page: its address's prefix, else the default (English)."""
+    return translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+
+
 def language_from_path(get_response):
     admin_prefix = "/" + settings.ADMIN_URL
 
@@ -23,7 +28,7 @@ def language_from_path(get_response):
         if staff_side:
             language = translation.get_language_from_request(request)
         else:
-            language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+            language = public_language(path)
         # For this request only: the thread's next request starts from the default again.
         with translation.override(language):
             request.LANGUAGE_CODE = translation.get_language()

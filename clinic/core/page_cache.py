@@ -70,6 +70,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import has_vary_header
 
+from clinic.core.locale import public_language
+
 VERSION_KEY = "page-cache:version"
 KEY_PREFIX = "page-cache:page:"
 # Values a page may vary on, each matched in full; anything else is not cached.
@@ -306,7 +308,7 @@ def serve_cached_page(get_response):
     def middleware(request):
         if not settings.PAGE_CACHE_ENABLED or not _is_anonymous(request):
             return get_response(request)
-        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+        language = public_language(request.path_info)
         policy = _policy_for(settings.ROOT_URLCONF, request.path_info, language)
         if policy is None:
             return get_response(request)

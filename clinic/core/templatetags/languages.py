@@ -15,6 +15,8 @@ import functools
 from django import template
 from django.conf import settings
 from django.urls import translate_url
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
 
 register = template.Library()
 
@@ -42,7 +44,6 @@ def language_versions(context) -> list[dict]:
     current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
     alternates = context.get("alternates")
     here = request.get_full_path()
-    names = dict(settings.LANGUAGE_NAMES)
     versions = []
     for code, _name in settings.LANGUAGES:
         written = alternates is None or code in alternates
@@ -50,7 +51,7 @@ def language_versions(context) -> list[dict]:
         versions.append(
             {
                 "code": code,
-                "name": names[code],
+                "name": capfirst(get_language_info(code)["name_local"]),
                 "path": path,
                 "url": settings.SITE_URL + path,
                 "current": code == current,
