@@ -12,6 +12,7 @@ from clinic.booking import demo
 from clinic.booking.models import BookingRequest
 from clinic.clients.models import Client
 from intake.models import Intake
+from intake.triage import RULES_VERSION
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ PAGES = [
     "/admin/intake/intake/?level__exact=MEDICAL",
     "/admin/intake/intake/?review_status__exact=new",
     "/admin/intake/intake/?cautions=yes",
-    "/admin/intake/intake/?rules_version=" + "x",
+    f"/admin/intake/intake/?rules_version={RULES_VERSION}",
     "/admin/clinic/bookingrequest/",
     "/admin/clinic/bookingrequest/?q=garcia",
     "/admin/clinic/bookingrequest/?status__exact=confirmed",
