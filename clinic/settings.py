@@ -105,6 +105,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz answered before anything else (clinic/core/health.py).
+    "clinic.core.health.health_check",
     "clinic.core.request_log.request_log",
     "django.middleware.security.SecurityMiddleware",
     "clinic.core.middleware.permissions_policy",

@@ -25,7 +25,6 @@ urlpatterns = i18n_patterns(
 
 urlpatterns += [
     path("media/therapists/<str:name>", views.therapist_photo, name="therapist_photo"),
-    path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemaps.sitemap, name="django.contrib.sitemaps.views.sitemap"),
     # Clinic settings moved from the booking app to core; old bookmarks still arrive.

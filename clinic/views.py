@@ -3,12 +3,10 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connection
-from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
+from django.http import FileResponse, Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from clinic.booking.models import Service, Therapist
@@ -101,18 +99,6 @@ def finish(request):
         request, _("Done. Nothing of your visit is left on this device. Thank you, and take care.")
     )
     return redirect("home")
-
-
-@never_cache
-@require_GET
-def healthz(request):
-    """Liveness and database check for load balancers and compose."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
 
 
 @cache_public_page()

@@ -1,7 +1,8 @@
 import json
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError
+from django.test import override_settings
 
 from clinic.core.models import ClinicSettings
 from tests.factories import make_article
@@ -43,7 +44,7 @@ def test_page_costs_at_most_two_queries(client, django_assert_max_num_queries):
         client.get("/visit/")
 
 
-@pytest.mark.parametrize("url", ["/", "/healthz", "/robots.txt", "/no-such-page/"])
+@pytest.mark.parametrize("url", ["/", "/robots.txt", "/no-such-page/"])
 def test_csp_header_on_every_page(client, url):
     policy = client.get(url)["Content-Security-Policy"]
     assert "default-src 'self'" in policy
@@ -75,19 +76,47 @@ def test_healthz_ok(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert json.loads(response.content) == {"status": "ok", "database": "ok"}
-    assert "no-cache" in response["Cache-Control"]
+    assert response["Cache-Control"] == "no-store"
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_healthz_503_when_database_unreachable(client, monkeypatch):
+@override_settings(ALLOWED_HOSTS=["clinic.example"], SECURE_SSL_REDIRECT=True)
+def test_healthz_answers_a_probe_at_the_containers_own_address_over_plain_http(client):
+    """Compose and load balancers ask the container directly: by IP, without TLS."""
+    response = client.get("/healthz", HTTP_HOST="172.18.0.5:8000")
+    assert response.status_code == 200
+    assert json.loads(response.content)["status"] == "ok"
+    # Every other address still refuses that host.
+    assert client.get("/", HTTP_HOST="172.18.0.5:8000").status_code == 400
+
+
+def test_healthz_takes_no_other_method(client):
+    assert client.post("/healthz").status_code != 200
+
+
+def test_healthz_503_when_database_unreachable(client, monkeypatch, caplog):
     from django.db.backends.postgresql.base import DatabaseWrapper
 
-    def refuse(self, *args, **kwargs):
-        raise DatabaseError("connection refused")
-
-    monkeypatch.setattr(DatabaseWrapper, "create_cursor", refuse)
+    monkeypatch.setattr(DatabaseWrapper, "is_usable", lambda self: False)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["database"] == "unavailable"
+    assert "the database did not answer" in caplog.text
+
+
+def test_healthz_503_when_no_connection_can_be_opened(client, monkeypatch):
+    from django.db import connection
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("connection refused")
+
+    connection.close()
+    monkeypatch.setattr(DatabaseWrapper, "get_new_connection", refuse)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert json.loads(response.content)["status"] == "error"
 
 
 def test_robots_txt_points_to_sitemap_and_hides_private_pages(client):
