@@ -175,6 +175,15 @@ elif DEBUG:
 else:
     required("REDIS_URL", "Production needs a shared cache for rate limits.")
 
+# The parts of every page's shell that do not change from page to page (the menu, the footer:
+# templates/base.html), rendered once per language and kept in each process's own memory.
+CACHES["shell"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "shell",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": 200},
+}
+
 # Whole public pages for anonymous readers, in the shared cache (clinic/core/page_cache.py).
 # PAGE_CACHE_ENABLED=0 serves every page fresh (to measure the uncached cost). A saved or
 # deleted row of PAGE_CACHE_MODELS makes every stored page stale; PAGE_CACHE_RELEASE (e.g. the

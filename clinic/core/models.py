@@ -2,6 +2,7 @@
 admin. The table keeps the name it had when this lived in the booking app."""
 
 import copy
+import itertools
 import time
 import uuid
 import zoneinfo
@@ -38,6 +39,9 @@ class _ProcessCopy:
     row: "ClinicSettings | None" = None
     version: str | None = None
     checked_at = float("-inf")
+    # Counts the rows this process has read: a copy's `revision`, the key under which the
+    # page shell built from it (templates/base.html's nav and footer) is kept per process.
+    revisions = itertools.count(1)
 
 
 _process_copy = _ProcessCopy()
@@ -242,6 +246,7 @@ class ClinicSettings(models.Model):
                 row, created = cls.objects.get_or_create(pk=1)
                 if created:
                     version = cache.get(VERSION_KEY)  # save() started a new one
+                row.revision = next(_process_copy.revisions)
                 _process_copy.row, _process_copy.version = row, version
             _process_copy.checked_at = now
         return copy.copy(_process_copy.row)

@@ -25,10 +25,11 @@ CACHED_PAGES = ["/", "/services/", "/therapists/", "/visit/", "/robots.txt", "/e
 @pytest.fixture(autouse=True)
 def own_cache(settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"front-pages-{uuid.uuid4().hex}",
-        }
+        },
     }
     settings.PAGE_CACHE_ENABLED = True
     ClinicSettings.load()

@@ -146,10 +146,11 @@ urlpatterns = [
 def own_cache(settings):
     """A cache of this test's own (the real Django cache API, local memory)."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"page-cache-test-{uuid.uuid4().hex}",
-        }
+        },
     }
     settings.PAGE_CACHE_ENABLED = True
     ClinicSettings.load()  # its first load creates the row, which is a change of content
@@ -453,11 +454,12 @@ def _redis_reachable() -> bool:
 def test_the_same_rules_hold_in_redis(client, settings, django_assert_num_queries):
     prefix = f"test-page-cache-{uuid.uuid4().hex}"
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/0",
             "KEY_PREFIX": prefix,
-        }
+        },
     }
     redis_cache = caches["default"]
     ClinicSettings.load()
@@ -483,11 +485,12 @@ def redis_cache(settings):
         pytest.skip("no Redis at 127.0.0.1:6379")
     prefix = f"test-page-cache-{uuid.uuid4().hex}"
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "clinic.core.cache.SharedRedisCache",
             "LOCATION": "redis://127.0.0.1:6379/0",
             "KEY_PREFIX": prefix,
-        }
+        },
     }
     ClinicSettings.load()
     shared = caches["default"]
