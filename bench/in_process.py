@@ -41,7 +41,11 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    override_settings,
+    setup_test_environment,
+)
 from django.urls import reverse  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
@@ -53,6 +57,9 @@ PUBLIC = [
     "/articles/?topic=self-care", SEARCH, ARTICLE, "/articles/feed/", "/sitemap.xml",
     "/intake/", "/book/", "/program/building-your-back/",
 ]  # fmt: skip
+# Issue 18 lets the sitemap be "split or cached": it is cached, so at scale it is judged as it is
+# served (a page cache hit), its uncached cost shown beside it.
+SERVED_FROM_CACHE = ["/sitemap.xml"]
 ADMIN_SEARCH = "ann"  # a fragment of a name, as a receptionist would type
 SPANISH_LINK = re.compile(r"<link[^>]*hreflang=\"es\"[^>]*>")
 HREF = re.compile(r"href=\"([^\"]+)\"")
@@ -181,6 +188,8 @@ def main() -> int:
         admin = [intakes, f"{intakes}?q={ADMIN_SEARCH}", bookings, f"{bookings}?q={ADMIN_SEARCH}"]
         admin_rounds = max(3, options.rounds // 2)
         result["pages"] = {path: measure(path, options.rounds) for path in public}
+        with override_settings(PAGE_CACHE_ENABLED=True):
+            result["served"] = {path: measure(path, options.rounds) for path in SERVED_FROM_CACHE}
         result["admin"] = {path: measure(path, admin_rounds, staff) for path in admin}
         result["search"] = {**search_in_postgres(), "articles": result["articles"]}
     print(json.dumps(result))
