@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from load import Result, Target
 
 ARTICLE = "/articles/at-home-stretches-for-upper-back-knots/"
+# The booking's second page: a demo session's times for the week, any therapist.
+BOOKING_TIMES = "/book/?service=deep-tissue-60&therapist=any"
 HELLO, TEMPLATE = "hello", "template 15 KB"
 CACHED_RPS_SHARE, CACHED_P99_MS = 0.8, 100.0
 UNCACHED_CPU_TIMES, HEALTHZ_CPU_TIMES = 2.0, 1.5
@@ -53,6 +55,7 @@ def pages(es_article: str | None) -> list[Page]:
         Page("search", "site", "/articles/?q=stretching"),
         Page("/intake/ step 1", "site", "/intake/", "cpu"),
         Page("/book/", "site", "/book/", "cpu"),
+        Page("/book/ times", "site", BOOKING_TIMES, "cpu"),
         Page("home es", "site", "/es/", "cached"),
     ]
     if es_article:

@@ -55,7 +55,8 @@ SEARCH = "/articles/?q=stretching"
 PUBLIC = [
     "/healthz", "/", "/es/", "/services/", "/therapists/", "/visit/", "/articles/",
     "/articles/?topic=self-care", SEARCH, ARTICLE, "/articles/feed/", "/sitemap.xml",
-    "/intake/", "/book/", "/program/building-your-back/",
+    "/intake/", "/book/", "/book/?service=deep-tissue-60&therapist=any",
+    "/program/building-your-back/",
 ]  # fmt: skip
 # Issue 18 lets the sitemap be "split or cached": it is cached, so at scale it is judged as it is
 # served (a page cache hit), its uncached cost shown beside it.
