@@ -1,9 +1,12 @@
 import pytest
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.core.cache import SharedVersion
+from clinic.core.models import forget_process_copy
 from clinic.core.roles import FRONT_DESK, THERAPISTS, sync_groups
 from tests.factories import make_service, make_staff, make_therapist
 from tests.html_checks import inline_code_problems
@@ -14,8 +17,23 @@ def _isolated(settings):
     """Tasks run at once in tests, and no cached value leaks from one test to the next."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     cache.clear()
+    _forget_process_copies()
     yield
     cache.clear()
+    _forget_process_copies()
+
+
+def _forget_process_copies(setting="CACHES", **kwargs):
+    """No process copy of what the shared cache held (versions, the clinic settings row): the
+    database rolls back between tests and the cache is emptied or swapped, and a copy read
+    within the last second would not notice."""
+    if setting == "CACHES":
+        SharedVersion.forget_all()
+        forget_process_copy()
+
+
+# A test that swaps the cache for another (Redis, a cache of its own) starts from nothing too.
+setting_changed.connect(_forget_process_copies, dispatch_uid="tests-forget-process-copies")
 
 
 @pytest.fixture

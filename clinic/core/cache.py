@@ -1,10 +1,15 @@
-"""The shared cache (Redis), with one client per connection pool.
+"""The shared cache (Redis), with one client per connection pool, and versions kept in it.
 
 Django's Redis backend builds a new redis.Redis object for every cache call, about 80 µs of CPU
 each, and a page makes several (the page cache, the clinic settings' version, rate limits). A
 client is safe to share between calls over its pool, so each pool keeps one.
 """
 
+import time
+import uuid
+from typing import ClassVar
+
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -25,3 +30,61 @@ class SharedRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = PooledClient
+
+
+class SharedVersion:
+    """A token in the shared cache that is replaced whenever what it stands for changes, and
+    each process's own copy of it.
+
+    Asking Redis costs a round trip on every request, about as much as serving a cached page. So
+    `current()` asks at most once every `recheck_seconds`: a change made by another process
+    shows within that time, one made by this process (`bump()`) at once. Used for the clinic's
+    settings (core.models) and the page cache's content version (core.page_cache).
+    """
+
+    every: ClassVar[list["SharedVersion"]] = []
+
+    def __init__(self, key: str, recheck_seconds: float = 1.0):
+        self.key = key
+        self.recheck_seconds = recheck_seconds
+        self.forget()
+        SharedVersion.every.append(self)
+
+    def fresh(self) -> bool:
+        """Whether this process's copy was read from the shared cache within the last
+        `recheck_seconds`."""
+        return self.value is not None and time.monotonic() - self.checked_at < self.recheck_seconds
+
+    def current(self) -> str:
+        if not self.fresh():
+            self.seen(self.read())
+        return self.value
+
+    def read(self) -> str:
+        """The shared cache's token; after a flush, a new one every process agrees on."""
+        value = cache.get(self.key)
+        if value is None:
+            cache.add(self.key, uuid.uuid4().hex, None)
+            value = cache.get(self.key)
+        return value
+
+    def seen(self, value: str) -> None:
+        """Note a token just read from the shared cache."""
+        self.value, self.checked_at = value, time.monotonic()
+
+    def bump(self) -> str:
+        """Say that something changed: a new token, for every process."""
+        value = uuid.uuid4().hex
+        cache.set(self.key, value, None)
+        self.seen(value)
+        return value
+
+    def forget(self) -> None:
+        """Ask the shared cache on the next call (when the cache itself was swapped or emptied)."""
+        self.value: str | None = None
+        self.checked_at = float("-inf")
+
+    @classmethod
+    def forget_all(cls, **kwargs) -> None:
+        for version in cls.every:
+            version.forget()

@@ -3,19 +3,17 @@ admin. The table keeps the name it had when this lived in the booking app."""
 
 import copy
 import itertools
-import time
-import uuid
 import zoneinfo
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from clinic.core.cache import SharedVersion
 
 
 def default_time_zone() -> str:
@@ -27,18 +25,15 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(zone)s” is not a time zone name."), params={"zone": value})
 
 
-# Every page reads the clinic's settings, so each process keeps its own copy of the row and
-# asks the shared cache, at most once every RECHECK_SECONDS, whether the row has changed since:
-# saving it puts a new version there (at once and again after the commit), so every process
-# sees a change within RECHECK_SECONDS, and a request costs no query and no cache round trip.
-VERSION_KEY = "clinic-settings-version"
-RECHECK_SECONDS = 1.0
+# Every page reads the clinic's settings, so each process keeps its own copy of the row, read
+# again when VERSION (in the shared cache, asked at most once a second) says it was saved since:
+# a request costs no query and, mostly, no cache round trip.
+VERSION = SharedVersion("clinic-settings-version")
 
 
 class _ProcessCopy:
     row: "ClinicSettings | None" = None
     version: str | None = None
-    checked_at = float("-inf")
     # Counts the rows this process has read: a copy's `revision`, the key under which the
     # page shell built from it (templates/base.html's nav and footer) is kept per process.
     revisions = itertools.count(1)
@@ -47,21 +42,9 @@ class _ProcessCopy:
 _process_copy = _ProcessCopy()
 
 
-def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
-
-
 def forget_process_copy() -> None:
-    """Read the row again on the next load() (after a change this process made)."""
+    """Read the row again on the next load()."""
     _process_copy.row = None
-
-
-def _recheck_due(now: float) -> bool:
-    if _process_copy.row is None or now - _process_copy.checked_at >= RECHECK_SECONDS:
-        return True
-    # A cache in this process's own memory costs nothing to ask, and it is emptied and
-    # refilled at will (between tests): ask it every time.
-    return isinstance(caches["default"], LocMemCache)
 
 
 class ClinicSettings(models.Model):
@@ -224,31 +207,22 @@ class ClinicSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         forget_process_copy()
-        _new_version()
+        VERSION.bump()
         # Again once committed: a process that read the row between the first new version
         # and the commit got the old values under the new version.
-        transaction.on_commit(_new_version)
+        transaction.on_commit(VERSION.bump)
 
     @classmethod
     def load(cls) -> "ClinicSettings":
-        """The clinic's settings: this process's copy of the row, checked against the shared
-        cache at most once every RECHECK_SECONDS (one query after a change). Each caller gets
-        its own instance to read or change."""
-        now = time.monotonic()
-        if _recheck_due(now):
-            version = cache.get(VERSION_KEY)
-            if version is None:
-                # The cache was emptied: start a version every process will agree on.
-                cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-                version = cache.get(VERSION_KEY)
-                forget_process_copy()
-            if _process_copy.row is None or version != _process_copy.version:
-                row, created = cls.objects.get_or_create(pk=1)
-                if created:
-                    version = cache.get(VERSION_KEY)  # save() started a new one
-                row.revision = next(_process_copy.revisions)
-                _process_copy.row, _process_copy.version = row, version
-            _process_copy.checked_at = now
+        """The clinic's settings: this process's copy of the row, read again after a change
+        (one query). Each caller gets its own instance to read or change."""
+        version = VERSION.current()
+        if _process_copy.row is None or version != _process_copy.version:
+            row, created = cls.objects.get_or_create(pk=1)
+            if created:
+                version = VERSION.value  # save() made a new one
+            row.revision = next(_process_copy.revisions)
+            _process_copy.row, _process_copy.version = row, version
         return copy.copy(_process_copy.row)
 
     @property

@@ -30,8 +30,8 @@ and the security headers, before compression, sessions, CSRF, authentication and
   (Content-Type, Content-Language, Content-Encoding, Vary, CSP, X-Frame-Options...); the request
   id and the security headers are added afresh by the middleware outside this one.
 - A hit is answered from this process's memory when the page is among the last PROCESS_PAGES
-  it served and the content version was read within RECHECK_SECONDS (no round trip at all),
-  else from the shared cache.
+  it served and its copy of the content version is fresh (no round trip at all), else from the
+  shared cache.
 - A hit is answered straight from the stored bytes (a HEAD gets the headers only), without the
   session, CSRF, authentication, messages or any template work. Compressed and plain copies are
   kept apart; a stored gzip copy replays its random BREACH padding, harmless on a page that
@@ -50,8 +50,6 @@ PAGE_CACHE_ENABLED=0 turns all of this off (to measure the uncached cost).
 
 import hashlib
 import re
-import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache, lru_cache
@@ -60,8 +58,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache as shared_cache
-from django.core.cache import caches
-from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -70,9 +66,9 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import has_vary_header
 
+from clinic.core.cache import SharedVersion
 from clinic.core.locale import public_language
 
-VERSION_KEY = "page-cache:version"
 KEY_PREFIX = "page-cache:page:"
 # Values a page may vary on, each matched in full; anything else is not cached.
 QUERY_VALUES = {
@@ -139,55 +135,40 @@ def cache_public_page(query: Iterable[str] | Mapping[str, str] = ()) -> Callable
 
 
 # A hit from the shared cache costs a round trip to Redis, about a third of a hit's CPU. So each
-# process also keeps the pages it served last, and asks the shared cache for the content version
-# at most once every RECHECK_SECONDS: a popular page costs no round trip. A change made in this
-# process shows at once; one made in another process within RECHECK_SECONDS.
-RECHECK_SECONDS = 1.0
+# process also keeps the pages it served last, while its copy of the content version is fresh
+# (read within a second, see SharedVersion): a popular page costs no round trip. A change made in
+# this process shows at once; one made in another process within the second.
+VERSION = SharedVersion("page-cache:version")
 PROCESS_PAGES = 256
-
-
-class _ProcessPages:
-    version: str | None = None
-    checked_at = float("-inf")
-    pages: OrderedDict = OrderedDict()
-
-
-_process = _ProcessPages()
-
-
-def _process_layer_in_use() -> bool:
-    # A cache in this process's own memory is as quick to ask, and tests empty it at will.
-    return not isinstance(caches["default"], LocMemCache)
+_process_pages: OrderedDict = OrderedDict()
 
 
 def _from_process(key: str) -> tuple | None:
-    if not _process_layer_in_use() or time.monotonic() - _process.checked_at >= RECHECK_SECONDS:
+    if not VERSION.fresh():
         return None
-    entry = _process.pages.get(key)
-    if entry is None or entry[0] != _process.version:
+    entry = _process_pages.get(key)
+    if entry is None or entry[0] != VERSION.value:
         return None
-    _process.pages.move_to_end(key)
+    _process_pages.move_to_end(key)
     return entry
 
 
 def _seen(version: str, key: str, entry: tuple | None) -> None:
     """Note the shared cache's version just read, and keep a current page in this process."""
-    if version != _process.version:
-        _process.pages.clear()
-    _process.version, _process.checked_at = version, time.monotonic()
+    if version != VERSION.value:
+        _process_pages.clear()
+    VERSION.seen(version)
     if entry is not None and entry[0] == version:
-        _process.pages[key] = entry
-        _process.pages.move_to_end(key)
-        while len(_process.pages) > PROCESS_PAGES:
-            _process.pages.popitem(last=False)
+        _process_pages[key] = entry
+        _process_pages.move_to_end(key)
+        while len(_process_pages) > PROCESS_PAGES:
+            _process_pages.popitem(last=False)
 
 
 def invalidate() -> None:
     """Make every stored page stale: the next reader of each page gets it rendered afresh."""
-    version = uuid.uuid4().hex
-    shared_cache.set(VERSION_KEY, version, timeout=None)
-    _process.pages.clear()
-    _process.version, _process.checked_at = version, time.monotonic()
+    VERSION.bump()
+    _process_pages.clear()
 
 
 def _content_changed(sender, using=None, **kwargs) -> None:
@@ -254,14 +235,6 @@ def page_key(request: HttpRequest, language: str, query: str) -> str | None:
     return KEY_PREFIX + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _current_version() -> str:
-    version = shared_cache.get(VERSION_KEY)
-    if version is None:
-        shared_cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = shared_cache.get(VERSION_KEY)
-    return version
-
-
 def _nothing_personal(request: HttpRequest, response: HttpResponse) -> bool:
     """True when the response may be shown to any other anonymous reader of the same URL."""
     if response.status_code != 200 or response.streaming or response.cookies:
@@ -320,19 +293,20 @@ def serve_cached_page(get_response):
         entry = _from_process(key)
         if entry is not None:
             return _replayed(entry, request)
-        found = shared_cache.get_many([VERSION_KEY, key])
-        version, entry = found.get(VERSION_KEY), found.get(key)
+        # The version and the page in one round trip.
+        found = shared_cache.get_many([VERSION.key, key])
+        version, entry = found.get(VERSION.key), found.get(key)
         if version is not None:
             _seen(version, key, entry)
             if entry is not None and entry[0] == version:
                 return _replayed(entry, request)
 
-        version = version or _current_version()
+        version = version or VERSION.read()
         response = get_response(request)
         if _nothing_personal(request, response) and len(response.content) <= MAX_STORED_BYTES:
             entry = _stored(response, version)
             shared_cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
-            if _process.version == version:
+            if VERSION.value == version:
                 _seen(version, key, entry)
         return response
 

@@ -18,6 +18,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.vary import vary_on_cookie
 
+from clinic.core import cache as shared_versions
 from clinic.core import page_cache
 from clinic.core.models import ClinicSettings
 from clinic.core.page_cache import cache_public_page
@@ -515,14 +516,14 @@ def test_a_popular_page_is_served_from_the_process_without_asking_redis(
 
 def test_a_change_made_by_another_process_shows_within_a_second(client, redis_cache, monkeypatch):
     clock = [1000.0]
-    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(shared_versions.time, "monotonic", lambda: clock[0])
     client.get("/plain/")
     assert renders_of(client, "/plain/") == 0
     # Another web process saved an article: it put a new version in Redis, not in our memory.
-    redis_cache.set(page_cache.VERSION_KEY, "another-process-version", None)
+    redis_cache.set(page_cache.VERSION.key, "another-process-version", None)
     clock[0] += 0.5
     assert renders_of(client, "/plain/") == 0  # within the second, this process's copy
-    clock[0] += page_cache.RECHECK_SECONDS
+    clock[0] += page_cache.VERSION.recheck_seconds
     assert renders_of(client, "/plain/") == 1  # then it asks, and renders the page afresh
 
 
