@@ -119,7 +119,9 @@ def open_slots(
 
     range_start = local_midnight(first_day, zone)
     range_end = local_midnight(last_day + dt.timedelta(days=1), zone)
-    reach = service.duration + service.recovery_buffer
+    # Read once: the properties build a new timedelta on every call of the loop below.
+    duration, buffer = service.duration, service.recovery_buffer
+    reach = duration + buffer
 
     hours: dict[tuple[int, int], list[WorkingHours]] = defaultdict(list)
     for block in WorkingHours.objects.filter(therapist_id__in=ids).order_by("start"):
@@ -147,20 +149,18 @@ def open_slots(
             for block in hours[therapist_id, day.weekday()]:
                 start = local_instant(day, block.start, zone)
                 window_end = local_instant(day, block.end, zone)
-                while start + service.duration <= window_end:
-                    end = start + service.duration
+                while start + duration <= window_end:
+                    end = start + duration
                     if (
                         start >= earliest
                         and not _overlaps(start, end, away[therapist_id])
-                        and not _overlaps(
-                            start, end + service.recovery_buffer, booked[therapist_id]
-                        )
+                        and not _overlaps(start, end + buffer, booked[therapist_id])
                         and therapist_id not in free_at[start]
                     ):
                         free_at[start].append(therapist_id)
                     start += step
     return [
-        Slot(start=start, end=start + service.duration, therapist_ids=tuple(free_at[start]))
+        Slot(start=start, end=start + duration, therapist_ids=tuple(free_at[start]))
         for start in sorted(free_at)
         if free_at[start]
     ]
@@ -205,8 +205,10 @@ def find_slot(
     *,
     now: dt.datetime | None = None,
     rules: ClinicSettings | None = None,
+    therapists: list[Therapist] | None = None,
 ) -> Slot | Unavailable:
-    """The open slot starting exactly at `start`, or why there is none."""
+    """The open slot starting exactly at `start`, or why there is none. `therapists`: the
+    candidates for "any therapist" when the caller has them already (as for open_slots)."""
     rules = rules or ClinicSettings.load()
     now = now or timezone.now()
     if start < now + rules.minimum_notice:
@@ -214,7 +216,15 @@ def find_slot(
     day = timezone.localtime(start, rules.zone).date()
     if day > bookable_days(now, rules)[1]:
         return Unavailable.TOO_FAR
-    for slot in open_slots(service, therapist, first_day=day, last_day=day, now=now, rules=rules):
+    for slot in open_slots(
+        service,
+        therapist,
+        first_day=day,
+        last_day=day,
+        now=now,
+        rules=rules,
+        therapists=therapists,
+    ):
         if slot.start == start:
             return slot
     return Unavailable.TAKEN

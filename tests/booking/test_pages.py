@@ -7,13 +7,21 @@ import time
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from clinic.booking.availability import slot_value
 from clinic.booking.models import BookingRequest, BookingStatus
 from clinic.core.form_guard import stamp
 from intake.models import Intake
 from tests.booking.support import in_days, remember_intake
-from tests.factories import SECRET_NOTE, make_booking, make_intake
+from tests.factories import (
+    SECRET_NOTE,
+    make_booking,
+    make_intake,
+    make_service,
+    make_therapist,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -510,13 +518,43 @@ def test_the_next_client_on_the_same_wifi_is_not_held_back(client, ready):
 # --- query counts ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("path", ["/book/", "/es/book/"])
+def test_choose_page_makes_two_queries_however_many_sessions_and_therapists(
+    client, path, deep60, alex, sam, django_assert_num_queries
+):
+    for n in range(4):
+        make_service(f"extra-{n}", minutes=30 + 15 * n, description="Something to read.")
+        make_therapist(f"extra-{n}", bio="A bio.", specialties="Necks")
+    client.get(path)  # warm the settings cache
+    with django_assert_num_queries(2):  # the sessions and the therapists, one query each
+        html = client.get(path).content.decode()
+    assert html.count('name="service"') == 5
+    assert html.count('name="therapist"') == 1 + 6  # "any" first
+    # Ordered by name: Alex, Extra-0..3 (with a bio), Sam.
+    assert 'aria-describedby="id_therapist_5_about"' in html
+    assert 'id="id_therapist_5_about"' in html
+
+
+def test_details_page_reads_the_therapists_once(client, deep60, alex, sam):
+    """Checking the kept time for "any therapist" uses the form's list, not a query of its own."""
+    remember_intake(client, make_intake())
+    data = {**time_data(therapist="any"), "start": first_open_time(client)}
+    assert client.post("/book/", data)["Location"] == "/book/"
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/book/")
+    assert "What you are requesting" in response.content.decode()
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert len([line for line in sql if 'FROM "clinic_therapist"' in line]) == 1
+
+
 def test_time_list_queries_stay_bounded_with_500_requests(
     client, deep60, alex, sam, django_assert_max_num_queries
 ):
     many_requests(500, deep60, alex, sam)
     remember_intake(client, make_intake())
     times_page(client, therapist="any", day=START.date())  # warm the settings cache
-    with django_assert_max_num_queries(8):
+    # The session, the intake, the therapists, the session chosen, and availability's three.
+    with django_assert_max_num_queries(7):
         response = times_page(client, therapist="any", day=START.date())
     assert response.status_code == 200
 
@@ -526,14 +564,18 @@ def test_details_page_queries_stay_bounded_with_500_requests(
 ):
     many_requests(500, deep60, alex, sam)
     remember_intake(client, make_intake())
-    html = times_page(client, therapist="any", day=START.date()).content.decode()
-    first_open = re.search(r'name="start" id="id_start_0" value="([^"]+)"', html).group(1)
-    data = {**time_data(therapist="any"), "start": first_open}
+    data = {**time_data(therapist="any"), "start": first_open_time(client)}
     assert client.post("/book/", data)["Location"] == "/book/"
     client.get("/book/")
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(7):  # the same as the time page's
         response = client.get("/book/")
     assert "What you are requesting" in response.content.decode()
+
+
+def first_open_time(client) -> str:
+    """The first time the "any therapist" page offers on START's day, as the form posts it."""
+    html = times_page(client, therapist="any", day=START.date()).content.decode()
+    return re.search(r'name="start" id="id_start_0" value="([^"]+)"', html).group(1)
 
 
 def many_requests(count, service, *therapists):

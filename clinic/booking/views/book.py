@@ -116,7 +116,14 @@ def keep_time(request, choice: ChooseServiceForm, form, draft: dict, *, now, rul
     """Keep the chosen time in the draft (with any details typed before a change of time).
     False, with the message on the form, when the time is no longer open."""
     service, start = choice.cleaned_data["service"], form.cleaned_data["start"]
-    found = availability.find_slot(service, choice.chosen_therapist(), start, now=now, rules=rules)
+    found = availability.find_slot(
+        service,
+        choice.chosen_therapist(),
+        start,
+        now=now,
+        rules=rules,
+        therapists=choice.therapists,
+    )
     if isinstance(found, availability.Unavailable):
         form.add_error("start", pipeline.slot_error(found, rules).message)
         return False
@@ -183,6 +190,7 @@ def details_step(request, gate: Gate, draft: dict, *, now, rules):
                 start,
                 now=now,
                 rules=rules,
+                therapists=choice.therapists,
             )
             if start is not None
             else availability.Unavailable.TAKEN

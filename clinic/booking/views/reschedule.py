@@ -130,7 +130,12 @@ def reschedule(request, reference: str):
     start = form.cleaned_data["start"]
     if not form.cleaned_data["confirm"]:
         found = availability.find_slot(
-            booking.service, choice.chosen_therapist(), start, now=now, rules=rules
+            booking.service,
+            choice.chosen_therapist(),
+            start,
+            now=now,
+            rules=rules,
+            therapists=choice.therapists,
         )
         if isinstance(found, availability.Unavailable):
             form.add_error("start", pipeline.slot_error(found, rules).message)
