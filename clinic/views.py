@@ -9,7 +9,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from clinic.booking.models import Service, Therapist
+from clinic.booking import catalogue
 from clinic.core.page_cache import cache_public_page
 from education.models import Article
 from intake import steps as intake_steps
@@ -17,14 +17,6 @@ from intake import steps as intake_steps
 # The clinic's front pages: what it offers, who works there, the first visit. Each reads a
 # bounded number of rows (tests assert the query count), is the same for every anonymous reader
 # of its address, and so is kept in the shared cache (clinic/core/page_cache.py).
-
-
-def _services():
-    return list(Service.objects.bookable())
-
-
-def _therapists():
-    return list(Therapist.objects.filter(active=True))
 
 
 @cache_public_page()
@@ -39,8 +31,8 @@ def home(request):
         request,
         "clinic/home.html",
         {
-            "services": _services(),
-            "therapists": _therapists(),
+            "services": catalogue.bookable_services(),
+            "therapists": catalogue.active_therapists(),
             "articles": list(articles[:3]),
             "check_steps": intake_steps.LAST,
             "check_minutes": intake_steps.MINUTES,
@@ -51,13 +43,13 @@ def home(request):
 @cache_public_page()
 @require_safe
 def services(request):
-    return render(request, "clinic/services.html", {"services": _services()})
+    return render(request, "clinic/services.html", {"services": catalogue.bookable_services()})
 
 
 @cache_public_page()
 @require_safe
 def therapists(request):
-    return render(request, "clinic/therapists.html", {"therapists": _therapists()})
+    return render(request, "clinic/therapists.html", {"therapists": catalogue.active_therapists()})
 
 
 @cache_public_page()

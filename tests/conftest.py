@@ -5,6 +5,7 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from clinic.core import cache as shared_versions
 from clinic.core.cache import SharedVersion
 from clinic.core.models import forget_process_copy
 from clinic.core.roles import FRONT_DESK, THERAPISTS, sync_groups
@@ -34,6 +35,15 @@ def _forget_process_copies(setting="CACHES", **kwargs):
 
 # A test that swaps the cache for another (Redis, a cache of its own) starts from nothing too.
 setting_changed.connect(_forget_process_copies, dispatch_uid="tests-forget-process-copies")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """This process's monotonic clock, moved by hand (for what is kept per process: see
+    clinic.core.cache.SharedVersion)."""
+    now = [1000.0]
+    monkeypatch.setattr(shared_versions.time, "monotonic", lambda: now[0])
+    return now
 
 
 @pytest.fixture

@@ -45,10 +45,12 @@ class BookingConfig(AppConfig):
     }
 
     def ready(self):
-        # Intake says when an intake is cleared or referred; it never imports booking.
-        from clinic.booking import pipeline
+        from clinic.booking import catalogue, pipeline
         from intake import reviewing
 
+        # Each process's bookable sessions and therapists are read again after a change.
+        catalogue.connect_signals()
+        # Intake says when an intake is cleared or referred; it never imports booking.
         reviewing.intake_cleared.connect(
             pipeline.on_intake_cleared, dispatch_uid="booking_intake_cleared"
         )

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from django.utils import timezone
 
+from clinic.booking import catalogue
 from clinic.booking.models import BookingRequest, Service, Therapist, TimeOff, WorkingHours
 from clinic.core.models import ClinicSettings
 
@@ -112,7 +113,7 @@ def open_slots(
     elif therapists is not None:
         candidates = therapists
     else:
-        candidates = list(Therapist.objects.filter(active=True, accepts_new_clients=True))
+        candidates = catalogue.bookable_therapists()
     ids = [candidate.pk for candidate in candidates]
     if not ids:
         return []

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.utils.translation import gettext_lazy as _
 
+from clinic.booking import catalogue
 from clinic.booking.availability import parse_slot_value
 from clinic.booking.models import Service, Therapist
 from clinic.core.form_guard import GuardedForm
@@ -13,19 +14,13 @@ from clinic.core.forms import PhoneField
 ANY_THERAPIST = "any"
 
 
-def bookable_therapists():
-    return Therapist.objects.filter(active=True, accepts_new_clients=True)
-
-
 class ChooseServiceForm(forms.Form):
-    """Step one (a GET form): which session, and with whom."""
+    """Step one (a GET form): which session, and with whom. The choices are this process's
+    lists (catalogue.py), so validating a choice costs no query."""
 
-    service = forms.ModelChoiceField(
+    service = forms.ChoiceField(
         label=_("Session"),
-        queryset=Service.objects.bookable(),
-        to_field_name="slug",
         widget=forms.RadioSelect,
-        empty_label=None,
         error_messages={
             "required": _("Choose a session."),
             "invalid_choice": _("Choose one of the sessions listed."),
@@ -42,11 +37,17 @@ class ChooseServiceForm(forms.Form):
 
     def __init__(self, *args, therapists=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.therapists = list(bookable_therapists() if therapists is None else therapists)
+        self.services = catalogue.bookable_services()
+        self.fields["service"].choices = [(service.slug, service.name) for service in self.services]
+        self.therapists = catalogue.bookable_therapists() if therapists is None else therapists
         self.fields["therapist"].choices = [(ANY_THERAPIST, _("Any therapist"))] + [
             (therapist.slug, therapist.display_name) for therapist in self.therapists
         ]
         self.fields["therapist"].initial = ANY_THERAPIST
+
+    def clean_service(self) -> Service:
+        slug = self.cleaned_data["service"]
+        return next(service for service in self.services if service.slug == slug)
 
     def chosen_therapist(self) -> Therapist | None:
         slug = self.cleaned_data["therapist"]

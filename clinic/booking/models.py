@@ -80,6 +80,12 @@ def drawn_avatar(slug: str) -> str | None:
     return path if finders.find(path) else None
 
 
+class TherapistQuerySet(models.QuerySet):
+    def active(self):
+        """Those working at the clinic (shown on the front pages)."""
+        return self.filter(active=True)
+
+
 class Therapist(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -117,6 +123,8 @@ class Therapist(models.Model):
     )
     active = models.BooleanField(_("active"), default=True)
     accepts_new_clients = models.BooleanField(_("accepts new clients"), default=True)
+
+    objects = TherapistQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("therapist")

@@ -7,7 +7,6 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clinic.core import cache as shared_versions
 from clinic.core import models
 from clinic.core.models import ClinicSettings
 
@@ -41,14 +40,6 @@ def test_a_saved_change_shows_on_the_next_page(client):
     client.get("/")
     ClinicSettings.objects.update_or_create(pk=1, defaults={"name": "Quiet Hands Studio"})
     assert "Quiet Hands Studio" in client.get("/").content.decode()
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """This process's monotonic clock, moved by hand."""
-    now = [1000.0]
-    monkeypatch.setattr(shared_versions.time, "monotonic", lambda: now[0])
-    return now
 
 
 def test_a_change_saved_by_another_process_is_read_within_a_second(clock):

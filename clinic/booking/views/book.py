@@ -84,7 +84,7 @@ def _choice_form(request, source) -> ChooseServiceForm:
 
 def _choose_page(request, choice: ChooseServiceForm, gate: Gate):
     values = choice.data if choice.is_bound else choice.initial
-    services = list(choice.fields["service"].queryset)
+    services = choice.services
     return render(
         request,
         "clinic/booking_choose.html",

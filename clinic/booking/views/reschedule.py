@@ -19,12 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from clinic.booking import availability, pipeline
-from clinic.booking.forms import (
-    ANY_THERAPIST,
-    ChooseServiceForm,
-    RescheduleForm,
-    bookable_therapists,
-)
+from clinic.booking.forms import ANY_THERAPIST, ChooseServiceForm, RescheduleForm
 from clinic.booking.models import BookingStatus
 from clinic.booking.tokens import manage_path
 from clinic.booking.views.manage import open_link, own_page
@@ -38,10 +33,7 @@ def _choice(booking) -> ChooseServiceForm:
     if booking.requested_therapist_id:
         data = {"service": booking.service.slug, "therapist": booking.therapist.slug}
         return ChooseServiceForm(data, therapists=[booking.therapist])
-    return ChooseServiceForm(
-        {"service": booking.service.slug, "therapist": ANY_THERAPIST},
-        therapists=bookable_therapists(),
-    )
+    return ChooseServiceForm({"service": booking.service.slug, "therapist": ANY_THERAPIST})
 
 
 def _with_token(url: str | None, token: str) -> str | None:
