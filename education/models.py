@@ -49,6 +49,14 @@ class Topic(models.Model):
         return f"{reverse('education:article_list')}?topic={self.slug}"
 
 
+# The columns of an article its page shows.
+READING_FIELDS = (
+    "language", "translation_of", "title", "slug", "summary", "author", "medical_reviewer",
+    "last_reviewed", "status", "published_at", "updated_at", "start_here", "figure", "body_html",
+    "toc", "reading_minutes",
+)  # fmt: skip
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now: datetime | None = None) -> "ArticleQuerySet":
         """Articles the public may read: published, and not scheduled for later."""
@@ -70,6 +78,19 @@ class ArticleQuerySet(models.QuerySet):
     def start_here(self) -> "ArticleQuerySet":
         """The articles a new reader should read first, in their reading order."""
         return self.filter(start_here__isnull=False).order_by("start_here", "pk")
+
+    def for_reading(self) -> "ArticleQuerySet":
+        """What the article page shows, with its topics and citations: not the Markdown
+        source, the plain text or the search vector."""
+        return self.only(*READING_FIELDS).prefetch_related(
+            models.Prefetch("topics", Topic.objects.only("name", "slug")), "citations"
+        )
+
+    def versions_of(self, article: "Article") -> "ArticleQuerySet":
+        """The article's versions: itself, its English original and the original's
+        translations."""
+        original = article.translation_of_id or article.pk
+        return self.filter(models.Q(pk=original) | models.Q(translation_of_id=original))
 
 
 class Article(models.Model):

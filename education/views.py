@@ -8,9 +8,11 @@ written with a notice saying so. The article page reads neither the session nor 
 (a shared cache may keep it for everyone): the question form has its own page.
 """
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,8 +30,8 @@ from education.models import Article, ReaderQuestion, Topic
 
 ARTICLES_PER_PAGE = 10
 MAX_RELATED = 3
-# Lists show title, summary, date, reading time and topics: the bodies stay in the database.
-LIST_DEFERRED = ("body", "body_html", "body_text", "toc", "search_vector")
+# Lists show title, summary, date, reading time and topics: only those columns are read.
+LIST_FIELDS = ("language", "title", "slug", "summary", "published_at", "reading_minutes")
 # What a reader is told when the article is not written in the language of the page, by the
 # language it is written in.
 NOT_IN_YOUR_LANGUAGE = {
@@ -58,8 +60,11 @@ def article_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     language = request.LANGUAGE_CODE
     offered = Article.objects.published(now).in_language(language)
-    articles = offered.prefetch_related("topics").defer(*LIST_DEFERRED)
+    articles = offered.only(*LIST_FIELDS)
     topics = list(Topic.objects.with_published_articles(now, language))
+    for item in topics:
+        # Computed once: the topic links of every card use it.
+        item.url = item.get_absolute_url()
     topic = None
     if topic_slug := request.GET.get("topic"):
         topic = next((t for t in topics if t.slug == topic_slug), None)
@@ -91,10 +96,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
         context["page"] = _page(request, articles.filter(start_here__isnull=True))
         if context["page"].number == 1:
             context["start_here"] = list(
-                articles.start_here()
-                .prefetch_related(None)
-                .only("language", "title", "slug", "reading_minutes")
+                articles.start_here().only("language", "title", "slug", "reading_minutes")
             )
+    if context["page"] is not None:
+        context["page"].object_list = _with_topics(list(context["page"].object_list), topics)
+    if context["search"] is not None:
+        _with_topics(context["search"].similar, topics)
     canonical = {}
     if topic:
         canonical["topic"] = topic.slug
@@ -115,16 +122,28 @@ def _page(request: HttpRequest, articles):
     return page
 
 
-def related_articles(article: Article, language: str, now=None) -> list[Article]:
-    """Up to three articles offered in `language` sharing the most topics with this one, in
-    one query."""
+def _with_topics(articles: list[Article], topics: list[Topic]) -> list[Article]:
+    """Give each listed article its `topic_list`, in one query: the Topic rows are the page's
+    own `topics` (every topic of an article the page offers is among them), in their order."""
+    pairs = Article.topics.through.objects.filter(article__in=articles).values_list(
+        "article_id", "topic_id"
+    )
+    topic_ids = defaultdict(set)
+    for article_id, topic_id in pairs:
+        topic_ids[article_id].add(topic_id)
+    for article in articles:
+        article.topic_list = [item for item in topics if item.pk in topic_ids[article.pk]]
+    return articles
+
+
+def related_articles(article: Article, offered) -> list[Article]:
+    """Up to three of the `offered` articles sharing the most topics with this one, in one
+    query."""
     topic_ids = [topic.pk for topic in article.topics.all()]
     if not topic_ids:
         return []
     return list(
-        Article.objects.published(now)
-        .in_language(language)
-        .filter(topics__in=topic_ids)
+        offered.filter(topics__in=topic_ids)
         .exclude(pk__in=[article.pk, article.translation_of_id])
         .annotate(shared=Count("topics"))
         .order_by("-shared", "-published_at", "-pk")
@@ -136,37 +155,25 @@ def _find(request: HttpRequest, slug: str, now) -> Article:
     """The article at this slug: a public one for everyone; a draft or a scheduled one only for
     staff who may preview it (the signed-in user is looked up only then, so a public article's
     page never reads the session)."""
-    articles = Article.objects.prefetch_related("topics", "citations")
-    article = articles.published(now).filter(slug=slug).first()
+    article = Article.objects.published(now).for_reading().filter(slug=slug).first()
     if article is None and can_preview(request.user):
-        article = articles.filter(slug=slug).first()
+        article = Article.objects.for_reading().filter(slug=slug).first()
     if article is None:
         raise Http404(_("There is no article at this address."))
     return article
 
 
-def _version_in(article: Article, language: str, visible) -> Article | None:
-    """The row of this article written in `language`: itself, its English original or its
-    translation, when the reader may see it."""
-    if article.language == language:
-        return article
-    if language == settings.LANGUAGE_CODE:
-        return visible.filter(pk=article.translation_of_id).first()
-    return visible.filter(translation_of=article, language=language).first()
-
-
-def _alternates(article: Article, now) -> dict[str, str]:
-    """The article's address in each language it is written in (its own and its original's or
-    translations', public ones only): for the language switch and hreflang."""
-    original_id = article.translation_of_id or article.pk
-    versions = (
-        Article.objects.published(now)
-        .filter(Q(pk=original_id) | Q(translation_of_id=original_id))
-        .only("language", "slug")
-    )
-    addresses = {version.language: version.url_in(version.language) for version in versions}
-    addresses.setdefault(article.language, article.url_in(article.language))
-    return {code: addresses[code] for code, _name in settings.LANGUAGES if code in addresses}
+def _addresses(article: Article, visible) -> dict[str, str]:
+    """The article's address in each language it has a version in among `visible`, in the
+    order of the site's languages, in one query: for the redirect to the reader's language,
+    the language switch and hreflang."""
+    versions = visible.versions_of(article).only("language", "slug").order_by()
+    by_language = {version.language: version for version in versions}
+    return {
+        code: by_language[code].url_in(code)
+        for code, _name in settings.LANGUAGES
+        if code in by_language
+    }
 
 
 @cache_public_page()
@@ -176,29 +183,38 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     language = request.LANGUAGE_CODE
     article = _find(request, slug, now)
     is_public = article.is_public(now)
-    if article.language != language:
-        visible = Article.objects.published(now) if is_public else Article.objects.all()
-        version = _version_in(article, language, visible.only("language", "slug"))
-        if version is not None:
-            return redirect(version.url_in(language))
+    addresses = _addresses(
+        article, Article.objects.published(now) if is_public else Article.objects.all()
+    )
+    if article.language != language and language in addresses:
+        return redirect(addresses[language])
 
     questions = (
         article.questions.filter(status=ReaderQuestion.Status.APPROVED)
         .select_related("answered_by")
+        # What the page shows: never the asker's email or the therapist's account details.
+        .only(
+            "name",
+            "question",
+            "answer",
+            "answered_at",
+            "answered_by__first_name",
+            "answered_by__last_name",
+        )
         .order_by("asked_at")
     )
+    # Built once for the two lists below (the language's filter is the costly part to build).
+    offered = Article.objects.published(now).in_language(language)
     next_to_read = None
     if article.start_here is not None and is_public:
         next_to_read = (
-            Article.objects.published(now)
-            .in_language(language)
-            .start_here()
+            offered.start_here()
             .filter(start_here__gt=article.start_here)
             .only("language", "title", "slug", "reading_minutes")
             .first()
         )
     # The address in the article's own language is the one search engines should keep.
-    url = settings.SITE_URL + article.url_in(article.language)
+    url = settings.SITE_URL + addresses[article.language]
     response = render(
         request,
         "education/article_detail.html",
@@ -211,10 +227,10 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "next_to_read": next_to_read,
             "is_preview": not is_public,
-            "related": related_articles(article, language, now),
+            "related": related_articles(article, offered),
             "questions": questions,
             "canonical_url": url,
-            "alternates": _alternates(article, now) if is_public else None,
+            "alternates": addresses if is_public else None,
             "jsonld": seo.article_jsonld(article, url),
         },
     )
