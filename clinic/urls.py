@@ -26,7 +26,8 @@ urlpatterns = i18n_patterns(
 urlpatterns += [
     path("media/therapists/<str:name>", views.therapist_photo, name="therapist_photo"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", sitemaps.sitemap, name="django.contrib.sitemaps.views.sitemap"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap_section"),
     # Clinic settings moved from the booking app to core; old bookmarks still arrive.
     path(
         f"{settings.ADMIN_URL}clinic/clinicsettings/<path:rest>",

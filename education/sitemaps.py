@@ -4,7 +4,8 @@ hreflang alternates.
 An article is one entry per language version, each naming the others (Django's i18n sitemap):
 the items are the English articles (and any translation whose original is not public), each
 carrying the slug of every public version in one query, so the sitemap costs the same few
-queries with 2,000 articles as with 10. Each section is cut at `limit` addresses a page.
+queries with 2,000 articles as with 10. /sitemap.xml is an index of the parts: each section
+cut at `limit` addresses a part (/sitemap-articles.xml?p=2).
 """
 
 from urllib.parse import urlsplit
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
@@ -40,8 +42,9 @@ class SiteURLSitemap(Sitemap):
 
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-# Addresses per sitemap page (the protocol allows 50,000; smaller pages stay quick to build).
-ADDRESSES_PER_PAGE = 5000
+# Addresses per sitemap part (the protocol allows 50,000). With their alternates 500 make about
+# 300 KB, under what the page cache stores (MAX_STORED_BYTES).
+ADDRESSES_PER_PAGE = 500
 
 
 def _slug_in(language: str, public) -> Case:
@@ -129,8 +132,25 @@ class StaticPageSitemap(SiteURLSitemap):
 SITEMAPS = {"pages": StaticPageSitemap, "articles": ArticleSitemap, "topics": TopicSitemap}
 
 
+@cache_public_page()
+def index(request):
+    """/sitemap.xml: the index of the sitemap's parts, one per section and page, at SITE_URL
+    (never the request's Host). Kept in the page cache until an article or topic changes."""
+    site = settings.SITE_URL.rstrip("/")
+    parts = []
+    for section, sitemap_class in SITEMAPS.items():
+        address = site + reverse("sitemap_section", kwargs={"section": section})
+        for page in sitemap_class().paginator.page_range:
+            parts.append(
+                sitemap_views.SitemapIndexItem(address + (f"?p={page}" if page > 1 else ""))
+            )
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": parts}, content_type="application/xml"
+    )
+
+
 @cache_public_page(query={"p": r"[1-9][0-9]{0,3}"})
-def sitemap(request):
-    """/sitemap.xml: thousands of addresses with their alternates take a while to write, so the
-    answer is kept in the page cache until an article or topic changes."""
-    return sitemap_views.sitemap(request, sitemaps=SITEMAPS)
+def section(request, section: str):
+    """/sitemap-<section>.xml?p=N: one part, at most ADDRESSES_PER_PAGE addresses, so that each
+    part stays small enough for the page cache however many articles there are."""
+    return sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)

@@ -2,6 +2,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from tests.education.sitemap_parts import part_addresses, sitemap_locations
 from tests.factories import make_article, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +41,7 @@ def test_feed_is_rss_of_published_articles_newest_first(client, articles):
 
 
 def test_sitemap_lists_static_pages_published_articles_and_topics(client, articles):
-    response = client.get("/sitemap.xml")
-
-    assert response.status_code == 200
-    locations = [loc.text for loc in ET.fromstring(response.content).iter(f"{SITEMAP}loc")]
+    locations = sitemap_locations(client)
     site = "http://127.0.0.1:8000"
     for path in ["/", "/articles/", "/intake/", "/book/"]:
         assert site + path in locations
@@ -59,9 +57,11 @@ def test_sitemap_and_feed_use_site_url_not_the_request_host(client, articles, se
     settings.SITE_URL = "https://clinic.example"
     settings.ALLOWED_HOSTS = ["evil.example", "testserver"]
 
-    sitemap = client.get("/sitemap.xml", HTTP_HOST="evil.example").content.decode()
+    index = part_addresses(client, HTTP_HOST="evil.example")
+    sitemap = client.get("/sitemap-articles.xml", HTTP_HOST="evil.example").content.decode()
     feed = client.get("/articles/feed/", HTTP_HOST="evil.example").content.decode()
 
+    assert index and all(address.startswith("https://clinic.example/sitemap-") for address in index)
     assert "https://clinic.example/articles/" in sitemap and "evil.example" not in sitemap
     assert "https://clinic.example/articles/" in feed
     assert "evil.example/articles/" not in feed
@@ -79,11 +79,33 @@ def test_sitemap_lists_the_clinic_pages_and_leaves_out_pages_not_served(
     from education.sitemaps import StaticPageSitemap
 
     monkeypatch.setattr(StaticPageSitemap, "PAGES", [*StaticPageSitemap.PAGES, "no-such-page"])
-    locations = [
-        loc.text for loc in ET.fromstring(client.get("/sitemap.xml").content).iter(f"{SITEMAP}loc")
-    ]
+    locations = sitemap_locations(client)
     site = "http://127.0.0.1:8000"
     for path in ["/services/", "/therapists/", "/visit/", "/es/services/", "/es/visit/"]:
         assert site + path in locations
     assert not [loc for loc in locations if "no-such-page" in loc]
     assert len(StaticPageSitemap().items()) == len(StaticPageSitemap.PAGES) - 1
+
+
+def test_the_sitemap_is_an_index_of_parts_small_enough_to_keep(client, articles, monkeypatch):
+    from education.sitemaps import ArticleSitemap
+
+    make_article("Third public article", published_days_ago=3)
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)  # three articles: two parts
+    site = "http://127.0.0.1:8000"
+    assert part_addresses(client) == [
+        f"{site}/sitemap-pages.xml",
+        f"{site}/sitemap-articles.xml",
+        f"{site}/sitemap-articles.xml?p=2",
+        f"{site}/sitemap-topics.xml",
+    ]
+    articles_listed = [loc for loc in sitemap_locations(client) if "/articles/" in loc]
+    articles_listed = [
+        loc for loc in articles_listed if "?topic=" not in loc and not loc.endswith("/articles/")
+    ]
+    assert len(articles_listed) == len(set(articles_listed)) == 3
+
+
+@pytest.mark.parametrize("path", ["/sitemap-nothing.xml", "/sitemap-articles.xml?p=9"])
+def test_a_sitemap_part_that_does_not_exist_is_not_found(client, articles, path):
+    assert client.get(path).status_code == 404

@@ -102,3 +102,4 @@ def test_search_typo_fallback(client, library, django_assert_num_queries):
 def test_feed_and_sitemap(client, library, django_assert_max_num_queries):
     warm_and_count(client, "/articles/feed/", {}, django_assert_max_num_queries, 3)
     warm_and_count(client, "/sitemap.xml", {}, django_assert_max_num_queries, 4)
+    warm_and_count(client, "/sitemap-articles.xml", {}, django_assert_max_num_queries, 4)
