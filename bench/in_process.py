@@ -6,8 +6,9 @@
 For each public page (anonymous: no cookie is carried from one request to the next) and
 for the admin's intake and booking lists with and without a search (a superuser signed in with
 both factors, as tests/conftest.py signs staff in): the status, the number of queries of the
-last of N requests and the median and fastest time of N, after one request to warm up (on a
-shared machine the fastest is the least disturbed by other work). With --hits each
+last of N requests and the median and fastest time of N, after one request to warm up, the N
+taken round by round across the pages (on a shared machine the fastest is the least disturbed
+by other work). With --hits each
 public page is asked for twice and only the queries of the second answer are kept: what a
 reader costs once the page cache holds the page.
 
@@ -108,8 +109,12 @@ def changelist(model) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
 
-def measure(path: str, rounds: int, client: Client | None = None) -> dict:
-    def one() -> tuple[int, int, float]:
+def measure_all(paths: list[str], rounds: int, client: Client | None = None) -> dict:
+    """Each path's status, queries and times over `rounds` requests, taken round by round across
+    all the paths (not one path's requests in a row): a burst of other work on this shared
+    machine then slows one request of many pages, not every request of one."""
+
+    def one(path: str) -> tuple[int, int, float]:
         asking = client or anonymous()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
@@ -117,13 +122,20 @@ def measure(path: str, rounds: int, client: Client | None = None) -> dict:
             elapsed = time.perf_counter() - started
         return response.status_code, len(queries), elapsed * 1000
 
-    one()
-    answers = [one() for _ in range(rounds)]
+    for path in paths:
+        one(path)  # warm
+    answers = {path: [] for path in paths}
+    for _round in range(rounds):
+        for path in paths:
+            answers[path].append(one(path))
     return {
-        "status": answers[-1][0],
-        "queries": answers[-1][1],
-        "ms": round(statistics.median(a[2] for a in answers), 2),
-        "min_ms": round(min(a[2] for a in answers), 2),
+        path: {
+            "status": found[-1][0],
+            "queries": found[-1][1],
+            "ms": round(statistics.median(a[2] for a in found), 2),
+            "min_ms": round(min(a[2] for a in found), 2),
+        }
+        for path, found in answers.items()
     }
 
 
@@ -189,10 +201,10 @@ def main() -> int:
         intakes, bookings = changelist(Intake), changelist(BookingRequest)
         admin = [intakes, f"{intakes}?q={ADMIN_SEARCH}", bookings, f"{bookings}?q={ADMIN_SEARCH}"]
         admin_rounds = max(3, options.rounds // 2)
-        result["pages"] = {path: measure(path, options.rounds) for path in public}
+        result["pages"] = measure_all(public, options.rounds)
         with override_settings(PAGE_CACHE_ENABLED=True):
-            result["served"] = {path: measure(path, options.rounds) for path in SERVED_FROM_CACHE}
-        result["admin"] = {path: measure(path, admin_rounds, staff) for path in admin}
+            result["served"] = measure_all(SERVED_FROM_CACHE, options.rounds)
+        result["admin"] = measure_all(admin, admin_rounds, staff)
         result["search"] = {**search_in_postgres(), "articles": result["articles"]}
     print(json.dumps(result))
     return 0
