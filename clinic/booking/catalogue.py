@@ -19,6 +19,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
 from clinic.booking.models import Service, Therapist
+from clinic.core import page_cache
 from clinic.core.cache import SharedVersion
 
 VERSION = SharedVersion("booking-catalogue-version")
@@ -61,12 +62,19 @@ def _read(key: tuple, query: Callable[[], models.QuerySet]) -> list:
     return list(_kept.lists[key])  # the caller's own list, to sort or filter
 
 
+def _bump() -> None:
+    VERSION.bump()
+    # Then the pages: a process that sees their new version forgets its lists and reads them
+    # again, so no page is stored under the new version with the old lists.
+    page_cache.invalidate()
+
+
 def changed(sender=None, using=None, **kwargs) -> None:
     """A service or therapist was saved or deleted: every process reads the lists again."""
-    VERSION.bump()
+    _bump()
     # Again once committed: a process that read the rows between the first new version and
     # the commit kept the old rows under the new version.
-    transaction.on_commit(VERSION.bump, using=using)
+    transaction.on_commit(_bump, using=using)
 
 
 def connect_signals() -> None:

@@ -24,21 +24,25 @@ HEADERS = {
 
 def database_answers() -> bool:
     """One round trip: Django's own liveness query on the kept connection (opening one if
-    there is none), rather than a cursor, whose first use would run that query before ours."""
-    try:
-        connection.ensure_connection()
-    except DatabaseError:
-        return False
-    if connection.is_usable():
-        return True
-    connection.close()  # broken: the next request opens a new one
+    there is none), rather than a cursor, whose first use would run that query before ours.
+    A kept connection the server dropped (a restart, an idle timeout) is replaced once, as a
+    page's first query would replace it: only a new connection that fails means "down"."""
+    for _attempt in range(2):
+        try:
+            connection.ensure_connection()
+        except DatabaseError as error:
+            logger.error("health check: no connection to the database (%s)", type(error).__name__)
+            return False
+        if connection.is_usable():
+            return True
+        connection.close()
+    logger.error("health check: the database did not answer")
     return False
 
 
 def check() -> JsonResponse:
     """200 when the database answers, 503 when it does not."""
     if not database_answers():
-        logger.error("health check: the database did not answer")
         response = JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     else:
         response = JsonResponse({"status": "ok", "database": "ok"})

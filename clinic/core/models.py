@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from clinic.core import page_cache
 from clinic.core.cache import SharedVersion
 
 
@@ -40,6 +41,13 @@ class _ProcessCopy:
 
 
 _process_copy = _ProcessCopy()
+
+
+def _bump() -> None:
+    VERSION.bump()
+    # Then the pages: a process that sees their new version reads the row again before it
+    # stores a page built from it (see page_cache._seen).
+    page_cache.invalidate()
 
 
 def forget_process_copy() -> None:
@@ -207,10 +215,10 @@ class ClinicSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         forget_process_copy()
-        VERSION.bump()
+        _bump()
         # Again once committed: a process that read the row between the first new version
         # and the commit got the old values under the new version.
-        transaction.on_commit(VERSION.bump)
+        transaction.on_commit(_bump)
 
     @classmethod
     def load(cls) -> "ClinicSettings":

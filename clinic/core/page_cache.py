@@ -157,6 +157,12 @@ def _seen(version: str, key: str, entry: tuple | None) -> None:
     """Note the shared cache's version just read, and keep a current page in this process."""
     if version != VERSION.value:
         _process_pages.clear()
+        # Content changed: what this process keeps beside its pages (the clinic's settings, the
+        # booking catalogue) may be older than the second it is trusted for. Read it again
+        # before rendering a page to store under the new version.
+        for other in SharedVersion.every:
+            if other is not VERSION:
+                other.forget()
     VERSION.seen(version)
     if entry is not None and entry[0] == version:
         _process_pages[key] = entry
@@ -166,7 +172,9 @@ def _seen(version: str, key: str, entry: tuple | None) -> None:
 
 
 def invalidate() -> None:
-    """Make every stored page stale: the next reader of each page gets it rendered afresh."""
+    """Make every stored page stale: the next reader of each page gets it rendered afresh.
+    What a page is built from and is kept elsewhere (a SharedVersion of its own) must be
+    bumped before this, so that a process seeing the new page version reads it anew."""
     VERSION.bump()
     _process_pages.clear()
 

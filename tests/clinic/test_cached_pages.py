@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from clinic.booking import catalogue
 from clinic.booking.models import Service, Therapist
 from clinic.core import page_cache
 from clinic.core.models import ClinicSettings
@@ -177,3 +178,30 @@ def test_the_public_copy_is_dropped_by_invalidate_after_a_bulk_change(front):
     assert b"Bulk renamed" not in Client().get("/").content
     page_cache.invalidate()
     assert b"Bulk renamed" in Client().get("/").content
+
+
+def test_a_process_that_sees_new_content_reads_its_kept_lists_again(front, own_cache, clock):
+    """Another process saved a therapist: it bumped the booking catalogue's version, then the
+    pages'. This process trusts its lists for a second, but a page it renders under the new page
+    version must not be built from (and stored with) the old lists."""
+    Client().get("/")  # this process now keeps the services and therapists lists
+    Therapist.objects.filter(slug="alex").update(display_name="Alex Renamed-Elsewhere")
+    own_cache.set(catalogue.VERSION.key, "another-process-catalogue", None)
+    own_cache.set(page_cache.VERSION.key, "another-process-pages", None)
+    clock[0] += 0.1  # well inside the second the kept lists are trusted for
+    assert "Alex Renamed-Elsewhere" in Client().get("/therapists/").content.decode()
+
+
+def test_a_saved_session_bumps_the_catalogue_before_the_pages(front, own_cache):
+    order = []
+    versions = (catalogue.VERSION, page_cache.VERSION)
+    for version in versions:
+        version.bump = (lambda original, name: lambda: order.append(name) or original())(
+            version.bump, version.key
+        )
+    try:
+        Service.objects.filter(slug="deep-tissue-60").get().save()
+    finally:
+        for version in versions:
+            del version.bump
+    assert order[-2:] == [catalogue.VERSION.key, page_cache.VERSION.key]

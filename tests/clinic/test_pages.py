@@ -105,7 +105,17 @@ def test_healthz_503_when_database_unreachable(client, monkeypatch, caplog):
     assert "the database did not answer" in caplog.text
 
 
-def test_healthz_503_when_no_connection_can_be_opened(client, monkeypatch):
+def test_healthz_replaces_a_kept_connection_the_server_dropped(client, monkeypatch):
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    answers = iter([False, True])  # the kept connection is dead; a new one answers
+    monkeypatch.setattr(DatabaseWrapper, "is_usable", lambda self: next(answers))
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert next(answers, "asked twice") == "asked twice"
+
+
+def test_healthz_503_when_no_connection_can_be_opened(client, monkeypatch, caplog):
     from django.db import connection
     from django.db.backends.postgresql.base import DatabaseWrapper
 
@@ -117,6 +127,7 @@ def test_healthz_503_when_no_connection_can_be_opened(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert json.loads(response.content)["status"] == "error"
+    assert "health check:" in caplog.text
 
 
 def test_robots_txt_points_to_sitemap_and_hides_private_pages(client):
