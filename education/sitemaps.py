@@ -133,6 +133,7 @@ SITEMAPS = {"pages": StaticPageSitemap, "articles": ArticleSitemap, "topics": To
 
 
 @cache_public_page()
+@sitemap_views.x_robots_tag
 def index(request):
     """/sitemap.xml: the index of the sitemap's parts, one per section and page, at SITE_URL
     (never the request's Host). Kept in the page cache until an article or topic changes."""

@@ -109,3 +109,7 @@ def test_the_sitemap_is_an_index_of_parts_small_enough_to_keep(client, articles,
 @pytest.mark.parametrize("path", ["/sitemap-nothing.xml", "/sitemap-articles.xml?p=9"])
 def test_a_sitemap_part_that_does_not_exist_is_not_found(client, articles, path):
     assert client.get(path).status_code == 404
+
+
+def test_the_sitemap_index_is_not_itself_indexed(client, articles):
+    assert "noindex" in client.get("/sitemap.xml")["X-Robots-Tag"]
