@@ -14,7 +14,7 @@ The kept model instances are shared by every request of the process: callers onl
 
 from collections.abc import Callable
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
@@ -62,19 +62,9 @@ def _read(key: tuple, query: Callable[[], models.QuerySet]) -> list:
     return list(_kept.lists[key])  # the caller's own list, to sort or filter
 
 
-def _bump() -> None:
-    VERSION.bump()
-    # Then the pages: a process that sees their new version forgets its lists and reads them
-    # again, so no page is stored under the new version with the old lists.
-    page_cache.invalidate()
-
-
 def changed(sender=None, using=None, **kwargs) -> None:
     """A service or therapist was saved or deleted: every process reads the lists again."""
-    _bump()
-    # Again once committed: a process that read the rows between the first new version and
-    # the commit kept the old rows under the new version.
-    transaction.on_commit(_bump, using=using)
+    page_cache.content_changed(VERSION, using=using)
 
 
 def connect_signals() -> None:

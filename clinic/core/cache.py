@@ -85,6 +85,7 @@ class SharedVersion:
         self.checked_at = float("-inf")
 
     @classmethod
-    def forget_all(cls, **kwargs) -> None:
+    def forget_all(cls, but: "SharedVersion | None" = None) -> None:
         for version in cls.every:
-            version.forget()
+            if version is not but:
+                version.forget()

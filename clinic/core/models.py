@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from clinic.core import page_cache
@@ -41,13 +41,6 @@ class _ProcessCopy:
 
 
 _process_copy = _ProcessCopy()
-
-
-def _bump() -> None:
-    VERSION.bump()
-    # Then the pages: a process that sees their new version reads the row again before it
-    # stores a page built from it (see page_cache._seen).
-    page_cache.invalidate()
 
 
 def forget_process_copy() -> None:
@@ -215,10 +208,7 @@ class ClinicSettings(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         forget_process_copy()
-        _bump()
-        # Again once committed: a process that read the row between the first new version
-        # and the commit got the old values under the new version.
-        transaction.on_commit(_bump)
+        page_cache.content_changed(VERSION)
 
     @classmethod
     def load(cls) -> "ClinicSettings":

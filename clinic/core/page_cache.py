@@ -160,9 +160,7 @@ def _seen(version: str, key: str, entry: tuple | None) -> None:
         # Content changed: what this process keeps beside its pages (the clinic's settings, the
         # booking catalogue) may be older than the second it is trusted for. Read it again
         # before rendering a page to store under the new version.
-        for other in SharedVersion.every:
-            if other is not VERSION:
-                other.forget()
+        SharedVersion.forget_all(but=VERSION)
     VERSION.seen(version)
     if entry is not None and entry[0] == version:
         _process_pages[key] = entry
@@ -174,14 +172,28 @@ def _seen(version: str, key: str, entry: tuple | None) -> None:
 def invalidate() -> None:
     """Make every stored page stale: the next reader of each page gets it rendered afresh.
     What a page is built from and is kept elsewhere (a SharedVersion of its own) must be
-    bumped before this, so that a process seeing the new page version reads it anew."""
+    bumped before this: see content_changed()."""
     VERSION.bump()
     _process_pages.clear()
 
 
+def content_changed(*kept: SharedVersion, using: str | None = None) -> None:
+    """Something pages show changed: bump the versions of what processes keep of it (`kept`),
+    then the pages', so that a process seeing the new page version reads those again. At once,
+    and again when the transaction commits: a process that read the rows between the first new
+    version and the commit kept the old ones under it."""
+
+    def bump() -> None:
+        for version in kept:
+            version.bump()
+        invalidate()
+
+    bump()
+    transaction.on_commit(bump, using=using)
+
+
 def _content_changed(sender, using=None, **kwargs) -> None:
-    invalidate()
-    transaction.on_commit(invalidate, using=using)
+    content_changed(using=using)
 
 
 def connect_signals() -> None:
