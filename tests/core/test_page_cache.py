@@ -451,35 +451,6 @@ def _redis_reachable() -> bool:
         return False
 
 
-@pytest.mark.skipif(not _redis_reachable(), reason="no Redis at 127.0.0.1:6379")
-def test_the_same_rules_hold_in_redis(client, settings, django_assert_num_queries):
-    prefix = f"test-page-cache-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
-            "KEY_PREFIX": prefix,
-        },
-    }
-    redis_cache = caches["default"]
-    ClinicSettings.load()
-    try:
-        first = client.get("/plain/").content
-        with django_assert_num_queries(0):
-            assert client.__class__().get("/plain/").content == first
-        assert renders_of(client, "/plain/?junk=1") == 1
-        page_cache.invalidate()
-        assert renders_of(client, "/plain/") == 1
-        raw = redis_cache._cache.get_client()
-        keys = raw.keys(f"{prefix}:*")
-        assert len([key for key in keys if page_cache.KEY_PREFIX.encode() in key]) == 1
-    finally:
-        raw = redis_cache._cache.get_client()
-        for key in raw.scan_iter(f"{prefix}:*"):
-            raw.delete(key)
-
-
 @pytest.fixture
 def redis_cache(settings):
     if not _redis_reachable():
@@ -499,6 +470,17 @@ def redis_cache(settings):
     raw = shared._cache.get_client()
     for key in raw.scan_iter(f"{prefix}:*"):
         raw.delete(key)
+
+
+def test_the_same_rules_hold_in_redis(client, redis_cache, django_assert_num_queries):
+    first = client.get("/plain/").content
+    with django_assert_num_queries(0):
+        assert client.__class__().get("/plain/").content == first
+    assert renders_of(client, "/plain/?junk=1") == 1
+    page_cache.invalidate()
+    assert renders_of(client, "/plain/") == 1
+    keys = redis_cache._cache.get_client().keys(f"{redis_cache.key_prefix}:*")
+    assert len([key for key in keys if page_cache.KEY_PREFIX.encode() in key]) == 1
 
 
 def test_a_popular_page_is_served_from_the_process_without_asking_redis(
