@@ -42,16 +42,79 @@ def action_url(request_obj, name):
     return f"/admin/clinic/bookingrequest/{request_obj.pk}/do/{name}/"
 
 
-def test_list_with_filters_and_date_hierarchy(tess, deep60, alex):
+def test_list_with_filters(tess, deep60, alex):
     waiting = make_booking(S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START)
     done = make_booking(S.COMPLETED, service=deep60, therapist=alex, start=START)
     html = tess.get("/admin/clinic/bookingrequest/").content.decode()
     assert waiting.reference in html and done.reference in html
     assert "Awaiting clearance" in html and "See a doctor first" in html
-    for text in ("By needs action", "By status", "By therapist", "Filter by requested time"):
+    for text in ("By needs action", "By time", "By status", "By therapist"):
         assert text in html
     html = tess.get("/admin/clinic/bookingrequest/", {"needs_action": "yes"}).content.decode()
     assert waiting.reference in html and done.reference not in html
+
+
+def listed(client, bookings, **query) -> set[BookingRequest]:
+    html = client.get("/admin/clinic/bookingrequest/", query).content.decode()
+    return {booking for booking in bookings if booking.reference in html}
+
+
+def test_the_time_filter_narrows_the_list_to_the_days_a_therapist_picks(tess, deep60, alex):
+    def booking(status, start, **extra):
+        return make_booking(status, service=deep60, therapist=alex, start=start, **extra)
+
+    today = booking(S.REQUESTED, in_days(0, 12))
+    tomorrow = booking(S.REQUESTED, in_days(1, 12))
+    in_five_days = booking(S.REQUESTED, in_days(5, 12))
+    in_three_weeks = booking(S.REQUESTED, in_days(21, 12))
+    three_days_ago = booking(S.COMPLETED, in_days(-3, 12))
+    # Asked for three days ago, booked for today: it counts as today, the time the list shows.
+    moved = booking(S.CONFIRMED, in_days(0, 15), requested_start=in_days(-3, 15))
+    everything = [today, tomorrow, in_five_days, in_three_weeks, three_days_ago, moved]
+
+    html = tess.get("/admin/clinic/bookingrequest/").content.decode()
+    for label in ("Today", "Tomorrow", "Next 7 days", "Past 7 days", "This month"):
+        assert f">{label}</a>" in html
+    assert listed(tess, everything, time="today") == {today, moved}
+    assert listed(tess, everything, time="tomorrow") == {tomorrow}
+    assert listed(tess, everything, time="next_7_days") == {today, moved, tomorrow, in_five_days}
+    assert listed(tess, everything, time="past_7_days") == {three_days_ago}
+    assert listed(tess, everything, time="upcoming") == set(everything) - {three_days_ago}
+    assert listed(tess, everything, time="past") == {three_days_ago}
+    # Combined with the other filters, as a therapist would click them.
+    assert listed(tess, everything, time="today", status__exact=S.CONFIRMED) == {moved}
+
+
+def test_this_month_starts_and_ends_at_the_clinics_midnight(tess, deep60, alex):
+    first = in_days(0, 0).replace(day=1)
+    next_first = (first + dt.timedelta(days=32)).replace(day=1)
+
+    def booking(start):
+        return make_booking(S.REQUESTED, service=deep60, therapist=alex, start=start)
+
+    first_minute = booking(first + dt.timedelta(minutes=1))
+    last_minute = booking(next_first - dt.timedelta(minutes=1))
+    month_before = booking(first - dt.timedelta(minutes=1))
+    month_after = booking(next_first)
+    everything = [first_minute, last_minute, month_before, month_after]
+    assert listed(tess, everything, time="this_month") == {first_minute, last_minute}
+
+
+def test_the_lists_level_badges_follow_the_staff_members_language(tess, deep60, alex):
+    make_booking(S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START)
+    for language, words, other in [
+        ("en", "See a doctor first", "Ver a un médico primero"),
+        ("es", "Ver a un médico primero", "See a doctor first"),
+        ("en", "See a doctor first", "Ver a un médico primero"),
+    ]:
+        response = tess.get("/admin/clinic/bookingrequest/", HTTP_ACCEPT_LANGUAGE=language)
+        html = response.content.decode()
+        assert re.search(
+            rf'<span class="level-badge level-MEDICAL"><svg class="level-icon".*?</svg>\s*{words}',
+            html,
+            re.S,
+        ), language
+        assert other not in html
 
 
 def test_needs_action_includes_proposals_about_to_expire(tess, deep60, alex):
@@ -322,6 +385,36 @@ def test_changelist_queries_stay_bounded_with_500_requests(
         response = tess.get("/admin/clinic/bookingrequest/")
     assert response.status_code == 200
     assert BookingRequest.objects.count() == 500
+
+
+@pytest.mark.parametrize("query", [{}, {"time": "upcoming"}, {"needs_action": "yes"}])
+def test_a_full_page_asks_no_more_queries_than_one_request(
+    fast_passwords, therapist_client, front_desk_client, deep60, alex, sam, query
+):
+    """Each row's service, therapists and intake come with the page, never one query a row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(client):
+        client.get("/admin/clinic/bookingrequest/", query)
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/admin/clinic/bookingrequest/", query).content.decode()
+        return len(captured), html
+
+    make_booking(S.AWAITING_CLEARANCE, service=deep60, therapist=alex, start=START)
+    one = {client: queries(client)[0] for client in (therapist_client, front_desk_client)}
+    for n in range(30):
+        make_booking(
+            [S.AWAITING_CLEARANCE, S.CONFIRMED, S.REQUESTED][n % 3],
+            service=deep60,
+            therapist=[alex, sam, None][n % 3],
+            start=in_days(1 + n, 10),
+            intake=make_intake(["MEDICAL", "SELF_CARE"][n % 2]),
+        )
+    for client, count in one.items():
+        full, html = queries(client)
+        assert full == count
+        assert html.count("level-badge level-") >= 20 and "Sam Rivera" in html
 
 
 def test_front_desk_never_sees_clinical_notes_or_the_clients_link(
