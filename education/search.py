@@ -17,8 +17,10 @@ query, measured with EXPLAIN ANALYZE on 2,000 articles of about 900 words):
 - ranking reads each ranked article's vector, so it is bounded: up to RANKED_MATCHES matches are
   all ranked; past that, only the newest RANKED_MATCHES whose title or summary holds a word of
   the query (found through an index on title and summary) are ranked and come first, and the
-  other matches follow, newest first;
-- the matches are counted once, and a page is chosen by id before its rows are read;
+  other matches follow, newest first: for a common word, the first pages of those walk the
+  articles by date and stop when they have enough rather than sorting every match (_Order);
+- the matches are counted once (those of an English reader through the index of the published
+  English articles, migration 0007), and a page is chosen by id before its rows are read;
 - snippets are made in Python for the page shown (headline_for): ts_headline parses the whole
   article, about 1.5 ms each.
 
@@ -54,7 +56,6 @@ from django.db.models import (
     Case,
     Expression,
     F,
-    FloatField,
     Func,
     Q,
     QuerySet,
@@ -80,6 +81,12 @@ TITLE_SIMILARITY_THRESHOLD = 0.4
 MAX_SIMILAR_TITLES = 10
 # How many matches are ranked by relevance (see the module's docstring).
 RANKED_MATCHES = 20
+# Past the ranked head: up to this many matches are sorted by date in well under a millisecond
+# (about a microsecond each); with more, the first NEWEST_WALKED of them are found by walking
+# the articles newest first, which reads each one's vector (about 8 µs) until enough match
+# (see _Order).
+SORTED_MATCHES = 500
+NEWEST_WALKED = 30
 ELLIPSIS = "…"
 TEXT_END_LENGTH = 40
 
@@ -354,38 +361,82 @@ def full_text(text: str, articles: QuerySet[Article], language: str | None = Non
     matching = articles.filter(_matching(F("search_vector"), wanted))
     total = matching.count()
     rank = _by_language(languages, lambda code: _rank(queries[code], text, code))
-    if total > RANKED_MATCHES:
+    if total <= RANKED_MATCHES:
+        order = _Order(matching.annotate(rank=rank))
+    else:
         heads = {
             code: words for code in languages if (words := _head_words(text, code)) is not None
         }
-        ranked = (
+        head = (
             matching.filter(_matching(HEAD, heads))
             .order_by("-published_at", "-pk")
             .values("pk")[:RANKED_MATCHES]
             if heads
             else []
         )
-        rank = Case(When(pk__in=ranked, then=rank), default=Value(-1.0), output_field=FloatField())
-    page_of = functools.partial(_page, articles, matching, rank, languages, queries)
+        # The same matches, with the query in sight of the planner (see _Order).
+        walked = (
+            articles.filter(
+                Q(*(Q(search_vector=query) for query in wanted.values()), _connector=Q.OR)
+            )
+            if total > SORTED_MATCHES
+            else None
+        )
+        order = _Order(articles.filter(pk__in=head).annotate(rank=rank), matching, walked)
+    page_of = functools.partial(_page, articles, order, languages, queries)
     return Matches(page_of, total)
+
+
+class _Order:
+    """The ids of the matches in their order: the ranked ones best first (`ranked`: every match
+    when there are at most RANKED_MATCHES, else the head of the module's docstring), then the
+    others newest first.
+
+    The others are the matches read from the GIN index (`matching`) and sorted by date, unless
+    they are many (`walked` is then given): the first pages of them walk the articles newest
+    first (an index by date) and stop when enough match, a few rows per match for so common a
+    word. `walked` shows the query to the planner, which knows how common its words are and so
+    walks only when they are; sorting every match is cheaper than a long walk, for a further
+    page or a word in fewer articles."""
+
+    def __init__(
+        self,
+        ranked: QuerySet[Article],
+        matching: QuerySet[Article] | None = None,
+        walked: QuerySet[Article] | None = None,
+    ):
+        self._ranked = ranked
+        self._matching = matching
+        self._walked = walked
+
+    @functools.cached_property
+    def ranked(self) -> list[int]:
+        by_rank = self._ranked.order_by("-rank", "-published_at", "-pk")
+        return list(by_rank.values_list("pk", flat=True))
+
+    def ids(self, index: slice) -> list[int]:
+        start, stop = index.start or 0, index.stop
+        ids = self.ranked[start:stop]
+        if self._matching is None or len(ids) == stop - start:
+            return ids
+        first, last = max(start - len(self.ranked), 0), stop - len(self.ranked)
+        walk = self._walked is not None and last <= NEWEST_WALKED
+        others = self._walked if walk else self._matching
+        newest = others.exclude(pk__in=self.ranked).order_by("-published_at", "-pk")
+        return ids + list(newest.values_list("pk", flat=True)[first:last])
 
 
 def _page(
     articles: QuerySet[Article],
-    matching: QuerySet[Article],
-    rank: Expression,
+    order: _Order,
     languages: tuple[str, ...],
     queries: dict[str, SearchQuery],
     index: slice,
 ) -> list[Article]:
     """One page of the matches, with the text its snippet is made from. The page's ids are
-    chosen first (sorting every match by rank then moves ids, not whole rows, which keeps a
-    far page as cheap as the first), then those articles are fetched."""
-    ids = list(
-        matching.annotate(rank=rank)
-        .order_by("-rank", "-published_at", "-pk")
-        .values_list("pk", flat=True)[index]
-    )
+    chosen first (ordering the matches then moves ids, not whole rows), then those articles
+    are fetched."""
+    ids = order.ids(index)
     if not ids:
         return []
     found = articles.filter(pk__in=ids).annotate(

@@ -4,7 +4,9 @@ snippet in SQL, so the time per query does not grow with the library (measured f
 search.py's docstring and the performance notes of the search change)."""
 
 import pytest
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from education import search
@@ -51,10 +53,18 @@ def plan(sql: str, params: tuple = ()) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
-def reads_articles_through(explained: str, index: str) -> bool:
-    """Whether the plan reads the articles from `index` (a bitmap scan), never every row."""
+def reads_articles_through(explained: str, *indexes: str) -> bool:
+    """Whether the plan reads the articles from one of `indexes` (a bitmap scan), never every
+    row."""
     first_read = next(line for line in explained.splitlines() if " on education_article " in line)
-    return "Bitmap Heap Scan" in first_read and f"Bitmap Index Scan on {index} " in explained
+    return "Bitmap Heap Scan" in first_read and any(
+        f"Bitmap Index Scan on {index} " in explained for index in indexes
+    )
+
+
+# The full-text indexes: every article's vector, and those of the published articles of each
+# language (what an English reader's search counts through).
+SEARCH_INDEXES = ("article_search_vector", "article_search_published_en")
 
 
 @pytest.mark.parametrize(
@@ -74,26 +84,33 @@ def test_search_queries_stay_on_the_indexes(library, language, query, rare):
 
     count, *others = selects
     assert "COUNT(*)" in count
-    assert reads_articles_through(plan(count), "article_search_vector"), plan(count)
+    assert reads_articles_through(plan(count), *SEARCH_INDEXES), plan(count)
     assert all("ts_headline" not in sql for sql in selects)  # snippets: in Python, one page
     if rare:
         assert found.matches is None
         return
     ids = plan(others[0])
-    assert reads_articles_through(ids, "article_search_vector"), ids
+    assert reads_articles_through(ids, *SEARCH_INDEXES), ids
     assert found.matches.count() > search.RANKED_MATCHES
     # Only a bounded set, found through the title and summary index, is ranked.
     assert "Bitmap Index Scan on article_search_head " in ids, ids
-    assert "hashed SubPlan" in ids and "top-N heapsort" in ids, ids
+    assert "top-N heapsort" in ids, ids
     assert len(shown) == PER_PAGE
 
 
-def test_a_search_page_makes_four_queries_at_any_size(library, django_assert_num_queries):
+def test_a_search_page_makes_a_bounded_number_of_queries_at_any_size(
+    library, django_assert_num_queries
+):
     for language, query in (("en", "stretching"), ("es", "musculo"), ("es", "stretching")):
         # The count, the page's ids, its articles, their topics.
         with django_assert_num_queries(4):
             found = search.run(query, offered(language), language)
             assert len(found.matches[10:20]) == PER_PAGE
+        # Past the ranked head, the ids of the newest other matches too.
+        for start in (20, 60, found.matches.count() - PER_PAGE):
+            with django_assert_num_queries(5):
+                further = search.run(query, offered(language), language)
+                assert len(further.matches[start : start + PER_PAGE]) == PER_PAGE
 
 
 def test_the_typo_fallback_uses_the_unaccented_title_index(library):
@@ -120,6 +137,48 @@ def test_at_scale_the_first_page_names_the_words_in_its_titles_and_pages_go_on(l
     assert len(seen) == len(set(seen)) == 3 * PER_PAGE
     assert all(article.language == "es" for article in first)
     assert all("<mark>" in str(search.highlight(article.headline)) for article in first + last)
+
+
+def plain_matches(language: str, query: str):
+    """The articles a one-word query matches, newest first, found plainly (the query in each
+    searched language), to compare the search's order with."""
+    languages = search.searched_languages(language)
+    said = Q(
+        *(Q(search_vector=SearchQuery(query, config=search.CONFIGS[code])) for code in languages),
+        _connector=Q.OR,
+    )
+    in_title = Q(
+        *(Q(head=SearchQuery(query, config=search.CONFIGS[code])) for code in languages),
+        _connector=Q.OR,
+    )
+    matches = offered(language).filter(said).alias(head=search.HEAD)
+    newest = matches.order_by("-published_at", "-pk")
+    return list(newest.values_list("pk", flat=True)), newest.filter(in_title)
+
+
+@pytest.mark.parametrize(
+    ("language", "query"),
+    [
+        ("en", "stretching"),  # most articles, many titles
+        ("en", "drooping"),  # every article, no title: the first pages walk the newest
+        ("en", "routine"),  # one article in twelve: the others are sorted, not walked
+        ("es", "estiramiento"),
+        ("es", "stretching"),  # the English articles not translated
+    ],
+)
+def test_after_the_ranked_titles_every_other_match_follows_newest_first(library, language, query):
+    newest, in_title = plain_matches(language, query)
+    head = set(in_title.values_list("pk", flat=True)[: search.RANKED_MATCHES])
+    others = [pk for pk in newest if pk not in head]
+    found = search.run(query, offered(language), language)
+    starts = [*range(0, 120, PER_PAGE), len(newest) - PER_PAGE]
+
+    assert found.matches.count() == len(newest) > search.RANKED_MATCHES
+    pages = {start: [a.pk for a in found.matches[start : start + PER_PAGE]] for start in starts}
+    shown = [pk for start in starts[:-1] for pk in pages[start]]
+    assert set(shown[: len(head)]) == head  # ranked among themselves
+    assert shown[len(head) :] == others[: len(shown) - len(head)]
+    assert pages[starts[-1]] == others[-PER_PAGE:]
 
 
 def test_the_admin_article_search_uses_the_title_and_summary_indexes(library, rf):
