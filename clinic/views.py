@@ -33,6 +33,7 @@ def home(request):
         {
             "services": catalogue.bookable_services(),
             "therapists": catalogue.active_therapists(),
+            "catalogue_version": catalogue.version(),
             "articles": list(articles[:3]),
             "check_steps": intake_steps.LAST,
             "check_minutes": intake_steps.MINUTES,

@@ -24,3 +24,8 @@ class EducationConfig(AppConfig):
             "view_readerquestion",
         ],
     }
+
+    def ready(self):
+        from education import changes
+
+        changes.connect_signals()

@@ -26,8 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils import timezone, translation
 
-from clinic.core import page_cache
-from education import figures, publishing, rendering
+from education import changes, figures, publishing, rendering
 from education.models import Article, Citation, ReaderQuestion, Topic
 
 _web_address = URLValidator(schemes=["http", "https"])
@@ -61,7 +60,8 @@ def _seed(content_dir: Path, answered_by) -> list[Article]:
             for path in sorted(language_dir.glob("*.md"))
         ]
     seed_questions(answered_by)
-    page_cache.invalidate()  # topic names and citations are written without save signals
+    # Topic names and citations are written without save signals.
+    changes.topics_changed()
     return articles
 
 

@@ -80,11 +80,10 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(start_here__isnull=False).order_by("start_here", "pk")
 
     def for_reading(self) -> "ArticleQuerySet":
-        """What the article page shows, with its topics and citations: not the Markdown
-        source, the plain text or the search vector."""
-        return self.only(*READING_FIELDS).prefetch_related(
-            models.Prefetch("topics", Topic.objects.only("name", "slug")), "citations"
-        )
+        """What the article page shows: not the Markdown source, the plain text or the search
+        vector. Its topics and citations are read only when its kept parts are rendered
+        afresh (education/changes.py)."""
+        return self.only(*READING_FIELDS)
 
     def versions_of(self, article: "Article") -> "ArticleQuerySet":
         """The article's versions: itself, its English original and the original's

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from clinic.core import page_cache
+from education import changes
 from education.models import Article, ReaderQuestion
 from education.tasks import email_asker_answered
 
@@ -83,7 +83,7 @@ def approve(questions: QuerySet[ReaderQuestion]) -> int:
             pk__in=ids, wants_email=True, notified_at__isnull=True
         ).exclude(answer="")
         _notify(list(answered.values_list("pk", flat=True)))
-    page_cache.invalidate()  # the answers now show under their articles
+    changes.questions_changed()  # the answers now show under their articles
     return count
 
 
@@ -92,5 +92,5 @@ def reject(questions: QuerySet[ReaderQuestion]) -> int:
     count = questions.exclude(status=ReaderQuestion.Status.REJECTED).update(
         status=ReaderQuestion.Status.REJECTED
     )
-    page_cache.invalidate()
+    changes.questions_changed()
     return count

@@ -7,8 +7,7 @@ from django.db.models import QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from clinic.core import page_cache
-from education import rendering, search
+from education import changes, rendering, search
 from education.models import Article
 
 
@@ -29,12 +28,12 @@ def publish(articles: QuerySet[Article], now: datetime | None = None) -> int:
         status=Article.Status.PUBLISHED,
         published_at=Coalesce("published_at", Value(now or timezone.now())),
     )
-    page_cache.invalidate()  # update() sends no save signal
+    changes.articles_changed()  # update() sends no save signal
     return count
 
 
 def unpublish(articles: QuerySet[Article]) -> int:
     """Take articles back to draft: they disappear from the site, feed and sitemap."""
     count = articles.filter(status=Article.Status.PUBLISHED).update(status=Article.Status.DRAFT)
-    page_cache.invalidate()
+    changes.articles_changed()
     return count

@@ -1,6 +1,7 @@
 """What search engines read about an article: schema.org JSON-LD (MedicalWebPage)."""
 
 import json
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from clinic.core.models import ClinicSettings
 from education import rendering
-from education.models import Article
+from education.models import Article, Citation, Topic
 
 # The characters that could end a <script> element or start markup, as JSON escapes.
 _SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -21,7 +22,9 @@ def _iso(moment: datetime) -> str:
     return timezone.localtime(moment).replace(microsecond=0).isoformat()
 
 
-def article_jsonld(article: Article, url: str) -> dict[str, Any]:
+def article_jsonld(
+    article: Article, url: str, topics: Iterable[Topic], citations: Iterable[Citation]
+) -> dict[str, Any]:
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -40,12 +43,12 @@ def article_jsonld(article: Article, url: str) -> dict[str, Any]:
         data["reviewedBy"] = {"@type": "Person", "name": article.medical_reviewer}
     if article.last_reviewed:
         data["lastReviewed"] = article.last_reviewed.isoformat()
-    topics = [topic.name for topic in article.topics.all()]
-    if topics:
-        data["keywords"] = ", ".join(topics)
-    citations = [citation.url for citation in article.citations.all()]
-    if citations:
-        data["citation"] = citations
+    names = [topic.name for topic in topics]
+    if names:
+        data["keywords"] = ", ".join(names)
+    addresses = [citation.url for citation in citations]
+    if addresses:
+        data["citation"] = addresses
     if article.figure:
         data["image"] = settings.SITE_URL + rendering.image_url(article.figure)
     return data

@@ -9,6 +9,7 @@ written with a notice saying so. The article page reads neither the session nor 
 """
 
 from collections import defaultdict
+from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -17,21 +18,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from clinic.core import form_guard, ratelimit
+from clinic.core.cache import kept_by_process
 from clinic.core.page_cache import cache_public_page
-from education import figures, moderation, rendering, search, seo
+from education import changes, figures, moderation, rendering, search, seo
 from education.forms import ReaderQuestionForm
 from education.models import Article, ReaderQuestion, Topic
 
 ARTICLES_PER_PAGE = 10
 MAX_RELATED = 3
-# Lists show title, summary, date, reading time and topics: only those columns are read.
-LIST_FIELDS = ("language", "title", "slug", "summary", "published_at", "reading_minutes")
+# Lists show title, summary, date, reading time and topics: only those columns are read, and
+# when the article last changed (the key its card is kept under).
+LIST_FIELDS = (
+    "language", "title", "slug", "summary", "published_at", "reading_minutes", "updated_at"
+)  # fmt: skip
 # What a reader is told when the article is not written in the language of the page, by the
 # language it is written in.
 NOT_IN_YOUR_LANGUAGE = {
@@ -59,12 +65,21 @@ def can_preview(user) -> bool:
 def article_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     language = request.LANGUAGE_CODE
+    # What is built from the whole library is kept by the process under its versions (read
+    # before the rows), no longer than a page is cached: see education/changes.py.
+    topics_version = changes.TOPICS.current()
+    library = f"{language}:{changes.ARTICLES.current()}:{topics_version}"
     offered = Article.objects.published(now).in_language(language)
     articles = offered.only(*LIST_FIELDS)
-    topics = list(Topic.objects.with_published_articles(now, language))
-    for item in topics:
-        # Computed once: the topic links of every card use it.
-        item.url = item.get_absolute_url()
+    topics = kept_by_process(
+        f"article-topics:{library}", partial(_topic_links, now, language), changes.list_seconds()
+    )
+    start_here = partial(
+        kept_by_process,
+        f"article-start-here:{library}",
+        lambda: list(offered.start_here().only("language", "title", "slug", "reading_minutes")),
+        changes.list_seconds(),
+    )
     topic = None
     if topic_slug := request.GET.get("topic"):
         topic = next((t for t in topics if t.slug == topic_slug), None)
@@ -72,7 +87,16 @@ def article_list(request: HttpRequest) -> HttpResponse:
             raise Http404(_("There is no topic with that name."))
         articles = articles.filter(topics=topic)
 
-    context = {"topics": topics, "topic": topic, "search": None, "page": None, "start_here": []}
+    context = {
+        "topics": topics,
+        "topics_version": topics_version,
+        "library": library,
+        "list_seconds": changes.list_seconds(),
+        "topic": topic,
+        "search": None,
+        "page": None,
+        "start_here": [],
+    }
     raw_query = request.GET.get("q", "")
     if search.clean_query(raw_query):
         found = search.run(raw_query, articles)
@@ -82,24 +106,23 @@ def article_list(request: HttpRequest) -> HttpResponse:
         elif not found.similar and not found.too_long:
             # Nothing found: offer the articles to start with, and a therapist to ask about the
             # first of them.
-            suggestions = list(
-                offered.start_here().only("language", "title", "slug", "reading_minutes")
-            )
+            suggestions = start_here()
             context["suggestions"] = suggestions
             context["ask_article"] = (
                 suggestions[0] if suggestions else offered.only("language", "slug").first()
             )
     elif topic:
-        context["page"] = _page(request, articles)
+        context["page"] = _page(request, articles, f"{library}:{topic.pk}")
     else:
         # The full list: "Start here" first, in its order; the others newest first.
-        context["page"] = _page(request, articles.filter(start_here__isnull=True))
+        context["page"] = _page(request, articles.filter(start_here__isnull=True), library)
         if context["page"].number == 1:
-            context["start_here"] = list(
-                articles.start_here().only("language", "title", "slug", "reading_minutes")
-            )
+            context["start_here"] = start_here()
     if context["page"] is not None:
-        context["page"].object_list = _with_topics(list(context["page"].object_list), topics)
+        listed = _with_topics(list(context["page"].object_list), topics)
+        context["page"].object_list = listed
+        # The page's cards are kept together, under each article's last change.
+        context["cards_kept_as"] = ",".join(f"{a.pk}.{a.updated_at.timestamp()}" for a in listed)
     if context["search"] is not None:
         _with_topics(context["search"].similar, topics)
     canonical = {}
@@ -115,33 +138,54 @@ def article_list(request: HttpRequest) -> HttpResponse:
     return render(request, "education/article_list.html", context)
 
 
-def _page(request: HttpRequest, articles):
-    page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
+def _topic_links(now, language: str) -> list[Topic]:
+    topics = list(Topic.objects.with_published_articles(now, language))
+    for item in topics:
+        # Computed once: the topic links of every card use it.
+        item.url = item.get_absolute_url()
+    return topics
+
+
+def _page(request: HttpRequest, articles, counted_as: str | None = None):
+    """The page of `articles` the request asks for; with `counted_as` (the library's versions
+    and the list's filter), the number of articles is kept by the process."""
+    paginator = Paginator(articles, ARTICLES_PER_PAGE)
+    if counted_as is not None:
+        paginator.count = kept_by_process(
+            f"article-count:{counted_as}", articles.count, changes.list_seconds()
+        )
+    page = paginator.get_page(request.GET.get("page"))
     # A long list offers its first and last pages and those around this one, not every page.
     page.elided_range = page.paginator.get_elided_page_range(page.number)
     return page
 
 
 def _with_topics(articles: list[Article], topics: list[Topic]) -> list[Article]:
-    """Give each listed article its `topic_list`, in one query: the Topic rows are the page's
-    own `topics` (every topic of an article the page offers is among them), in their order."""
-    pairs = Article.topics.through.objects.filter(article__in=articles).values_list(
-        "article_id", "topic_id"
-    )
-    topic_ids = defaultdict(set)
-    for article_id, topic_id in pairs:
-        topic_ids[article_id].add(topic_id)
+    """Give each listed article its `topic_list`: the Topic rows are the page's own `topics`
+    (every topic of an article the page offers is among them), in their order. Read in one
+    query, and only if a card is rendered afresh (a card is kept: article_list.html)."""
+
+    def read_pairs() -> dict[int, set[int]]:
+        pairs = Article.topics.through.objects.filter(article__in=articles).values_list(
+            "article_id", "topic_id"
+        )
+        topic_ids = defaultdict(set)
+        for article_id, topic_id in pairs:
+            topic_ids[article_id].add(topic_id)
+        return topic_ids
+
+    topic_ids = SimpleLazyObject(read_pairs)
     for article in articles:
-        article.topic_list = [item for item in topics if item.pk in topic_ids[article.pk]]
+        article.topic_list = SimpleLazyObject(
+            partial(lambda pk: [item for item in topics if item.pk in topic_ids[pk]], article.pk)
+        )
     return articles
 
 
 def related_articles(article: Article, offered) -> list[Article]:
     """Up to three of the `offered` articles sharing the most topics with this one, in one
     query."""
-    topic_ids = [topic.pk for topic in article.topics.all()]
-    if not topic_ids:
-        return []
+    topic_ids = Article.topics.through.objects.filter(article=article).values("topic_id")
     return list(
         offered.filter(topics__in=topic_ids)
         .exclude(pk__in=[article.pk, article.translation_of_id])
@@ -163,33 +207,30 @@ def _find(request: HttpRequest, slug: str, now) -> Article:
     return article
 
 
-def _addresses(article: Article, visible) -> dict[str, str]:
-    """The article's address in each language it has a version in among `visible`, in the
-    order of the site's languages, in one query: for the redirect to the reader's language,
-    the language switch and hreflang."""
-    versions = visible.versions_of(article).only("language", "slug").order_by()
-    by_language = {version.language: version for version in versions}
-    return {
-        code: by_language[code].url_in(code)
-        for code, _name in settings.LANGUAGES
-        if code in by_language
-    }
+def _addresses(article: Article, now, is_public: bool) -> dict[str, str]:
+    """The article's address in each language it has a public version in (any version, for a
+    preview), in the order of the site's languages: for the redirect to the reader's language,
+    the language switch and hreflang. One query, kept by the process while no article changes
+    (see education/changes.py)."""
+
+    def read() -> dict[str, str]:
+        visible = Article.objects.published(now) if is_public else Article.objects.all()
+        versions = visible.versions_of(article).only("language", "slug").order_by()
+        by_language = {version.language: version for version in versions}
+        return {
+            code: by_language[code].url_in(code)
+            for code, _name in settings.LANGUAGES
+            if code in by_language
+        }
+
+    original = article.translation_of_id or article.pk
+    key = f"article-addresses:{original}:{is_public}:{changes.ARTICLES.current()}"
+    return kept_by_process(key, read, changes.list_seconds())
 
 
-@cache_public_page()
-@require_safe
-def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    now = timezone.now()
-    language = request.LANGUAGE_CODE
-    article = _find(request, slug, now)
-    is_public = article.is_public(now)
-    addresses = _addresses(
-        article, Article.objects.published(now) if is_public else Article.objects.all()
-    )
-    if article.language != language and language in addresses:
-        return redirect(addresses[language])
-
-    questions = (
+def _questions(article: Article) -> list[ReaderQuestion]:
+    """The article's approved questions with their answers, oldest first."""
+    return list(
         article.questions.filter(status=ReaderQuestion.Status.APPROVED)
         .select_related("answered_by")
         # What the page shows: never the asker's email or the therapist's account details.
@@ -203,35 +244,74 @@ def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
         )
         .order_by("asked_at")
     )
-    # Built once for the two lists below (the language's filter is the costly part to build).
-    offered = Article.objects.published(now).in_language(language)
-    next_to_read = None
-    if article.start_here is not None and is_public:
-        next_to_read = (
+
+
+def _kept_as(article: Article, is_public: bool) -> dict[str, str]:
+    """What each kept part of an article's page is built from, beside the page's language and
+    the clinic's settings (see education/changes.py): the text, the article's row as last saved
+    or touched and the topics' names; the lists, the public articles; the questions, theirs."""
+    row = (
+        f"{article.updated_at.timestamp()}:{article.status}:"
+        f"{article.published_at and article.published_at.timestamp()}"
+    )
+    return {
+        "text": f"{article.pk}:{is_public}:{row}:{changes.TOPICS.current()}",
+        "lists": f"{article.pk}:{is_public}:{changes.ARTICLES.current()}",
+        "questions": f"{article.pk}:{is_public}:{changes.QUESTIONS.current()}",
+    }
+
+
+@cache_public_page()
+@require_safe
+def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    now = timezone.now()
+    language = request.LANGUAGE_CODE
+    article = _find(request, slug, now)
+    is_public = article.is_public(now)
+    kept_as = _kept_as(article, is_public)  # the versions before the rows they stand for
+    addresses = _addresses(article, now, is_public)
+    if article.language != language and language in addresses:
+        return redirect(addresses[language])
+
+    # The address in the article's own language is the one search engines should keep.
+    url = settings.SITE_URL + addresses[article.language]
+    # What follows is read (and its query built) only when a kept part of the page is rendered
+    # afresh. The language's filter, the costly part to build, is built once for both lists.
+    offered = SimpleLazyObject(lambda: Article.objects.published(now).in_language(language))
+
+    def next_to_read() -> Article | None:
+        if article.start_here is None or not is_public:
+            return None
+        return (
             offered.start_here()
             .filter(start_here__gt=article.start_here)
             .only("language", "title", "slug", "reading_minutes")
             .first()
         )
-    # The address in the article's own language is the one search engines should keep.
-    url = settings.SITE_URL + addresses[article.language]
+
+    topics = SimpleLazyObject(lambda: list(article.topics.only("name", "slug")))
+    citations = SimpleLazyObject(lambda: list(article.citations.all()))
     response = render(
         request,
         "education/article_detail.html",
         {
             "article": article,
-            "body": rendering.body_parts(article.body_html),
+            "kept_as": kept_as,
+            "list_seconds": changes.list_seconds(),
+            "topics": topics,
+            "citations": citations,
+            "body": SimpleLazyObject(lambda: rendering.body_parts(article.body_html)),
             "figure": figures.FIGURES.get(article.figure),
             "foreign_notice": (
                 NOT_IN_YOUR_LANGUAGE.get(article.language) if article.language != language else None
             ),
-            "next_to_read": next_to_read,
+            "next_to_read": SimpleLazyObject(next_to_read),
             "is_preview": not is_public,
-            "related": related_articles(article, offered),
-            "questions": questions,
+            "related": SimpleLazyObject(lambda: related_articles(article, offered)),
+            "questions": SimpleLazyObject(lambda: _questions(article)),
             "canonical_url": url,
             "alternates": addresses if is_public else None,
-            "jsonld": seo.article_jsonld(article, url),
+            "jsonld": partial(seo.article_jsonld, article, url, topics, citations),
         },
     )
     if not is_public:

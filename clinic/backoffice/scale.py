@@ -38,9 +38,8 @@ from clinic.booking.models import (
     Service,
     Therapist,
 )
-from clinic.core import page_cache
 from clinic.core.models import ClinicSettings
-from education import search
+from education import changes, search
 from education.models import Article, Topic
 from education.rendering import render_article
 from intake import wording
@@ -718,7 +717,7 @@ def add(
         added.intakes = add_intakes(rng, now, intakes, staff)
         added.bookings = add_bookings(rng, now, bookings, staff)
         added.clients = file_clients(now)
-    page_cache.invalidate()  # the articles went in with bulk_create: no save signals
+    changes.topics_changed()  # the articles and their topics went in with bulk_create: no signals
     _refresh_statistics()
     return added
 
@@ -746,5 +745,5 @@ def remove() -> Counts:
         scale_articles = Article.objects.filter(slug__startswith=SLUG_PREFIX)
         scale_articles.exclude(language="en").delete()
         scale_articles.delete()
-    page_cache.invalidate()
+    changes.topics_changed()
     return removed

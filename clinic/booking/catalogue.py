@@ -52,6 +52,13 @@ def bookable_therapists() -> list[Therapist]:
     return [therapist for therapist in active_therapists() if therapist.accepts_new_clients]
 
 
+def version() -> str | None:
+    """The version the lists last returned were read under: a key for what a page renders from
+    them (the front pages keep their cards by it, see templates/clinic/home.html). Asked after
+    the lists, it is theirs, never a newer one."""
+    return _kept.version
+
+
 def _read(key: tuple, query: Callable[[], models.QuerySet]) -> list:
     # The version before the rows: rows are never kept under a version newer than they are.
     version = VERSION.current()

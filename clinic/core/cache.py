@@ -7,9 +7,10 @@ client is safe to share between calls over its pool, so each pool keeps one.
 
 import time
 import uuid
+from collections.abc import Callable
 from typing import ClassVar
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -89,3 +90,18 @@ class SharedVersion:
         for version in cls.every:
             if version is not but:
                 version.forget()
+
+
+_MISSING = object()
+
+
+def kept_by_process[T](key: str, build: Callable[[], T], seconds: float | None = None) -> T:
+    """What `build()` returns, kept by this process (the "shell" cache) under `key` for
+    `seconds` (None: until it is pushed out). The key names everything the value is built
+    from, such as a SharedVersion's token, ids and a language; never raw input."""
+    kept = caches["shell"]
+    value = kept.get(key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        kept.set(key, value, seconds)
+    return value

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from clinic.booking import catalogue
 from clinic.booking.models import Therapist
+from clinic.core.models import ClinicSettings
 from tests.factories import make_service, make_therapist
 
 pytestmark = pytest.mark.django_db
@@ -136,3 +137,30 @@ def test_the_front_pages_read_the_kept_lists(client, deep60, alex, settings):
         q["sql"] for q in again.captured_queries if 'FROM "clinic_service"' in q["sql"]
     ]  # only the Spanish list of services, read once for its own order
     assert len(catalogue_queries(again)) == 1
+
+
+def test_the_home_page_shows_a_changed_session_or_therapist_at_once(client, deep60, alex, settings):
+    """The home page keeps its session and therapist cards per process (templates/clinic/
+    home.html) under the lists' version: a change shows on the next home page."""
+    settings.PAGE_CACHE_ENABLED = False
+    assert "Deep tissue 60" in client.get("/").content.decode()
+    deep60.name = "Deep tissue, one hour"
+    deep60.save()
+    alex.accepts_new_clients = False
+    alex.save()
+    html = client.get("/").content.decode()
+    assert "Deep tissue, one hour" in html and "Deep tissue 60" not in html
+    assert "Not taking new clients at the moment." in html
+
+
+def test_the_home_page_shows_the_clinics_new_details_at_once(client, deep60, settings):
+    settings.PAGE_CACHE_ENABLED = False
+    ClinicSettings.objects.update_or_create(pk=1, defaults={"tagline": "Knots, undone"})
+    assert "Knots, undone" in client.get("/").content.decode()
+    ClinicSettings.objects.update_or_create(
+        pk=1,
+        defaults={"tagline": "Slow, firm work", "cancellation_policy": "Tell us two days ahead."},
+    )
+    html = client.get("/").content.decode()
+    assert "Slow, firm work" in html and "Knots, undone" not in html
+    assert "Tell us two days ahead." in html
