@@ -243,3 +243,37 @@ def scale_table(demo: dict, scaled: dict | None) -> list[str]:
                 f"{scaled_ms} | {times} |"
             )
     return lines
+
+
+# The uncached twin's rows and what in_process.after_change() measured for the same page.
+AFTER_CHANGE_ROWS = {"/": "home uncached", "/articles/": "/articles/ uncached"}
+AFTER_CHANGE_MODES = {
+    "another": "after another article was edited",
+    "this": "after this article was edited",
+    "cold": "in a process that keeps nothing yet (after a restart)",
+}
+
+
+def after_change_lines(after: dict, made: list[Row], article: str) -> list[str]:
+    """INFO lines: what a first reader costs when the parts the uncached twin keeps are stale
+    too, estimated as the twin's app CPU times the in-process ratio of the two cases (the load
+    run cannot make a change before each request)."""
+    named = {row.page.name: row for row in made}
+    template = named[TEMPLATE]
+    lines = []
+    for path, modes in after.items():
+        row = named.get(AFTER_CHANGE_ROWS.get(path, "article uncached" if path == article else ""))
+        kept = modes["kept"]
+        if row is None or not kept["ms"] or not template.app_ms:
+            continue
+        for mode, words in AFTER_CHANGE_MODES.items():
+            if mode not in modes:
+                continue
+            found = modes[mode]
+            estimate = row.app_ms * found["ms"] / kept["ms"] / template.app_ms
+            lines.append(
+                f"INFO  {row.page.name} {words}: about {estimate:.1f} x the template "
+                f"({found['queries']} queries, {found['ms']:.2f} ms in-process against "
+                f"{kept['ms']:.2f} ms with every part kept)"
+            )
+    return lines

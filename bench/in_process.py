@@ -10,7 +10,8 @@ last of N requests and the median and fastest time of N, after one request to wa
 taken round by round across the pages (on a shared machine the fastest is the least disturbed
 by other work). With --hits each
 public page is asked for twice and only the queries of the second answer are kept: what a
-reader costs once the page cache holds the page.
+reader costs once the page cache holds the page. With the page cache off, the home page, the
+article list and an article are also timed after a change (after_change()).
 
 The search is measured in Postgres itself: the queries that /articles/?q=stretching runs are
 captured from the real view and each is run under EXPLAIN (ANALYZE) five times; planning plus
@@ -139,6 +140,60 @@ def measure_all(paths: list[str], rounds: int, client: Client | None = None) -> 
     }
 
 
+# What a first reader costs when some of what the page is built from changed: the page cache is
+# off, and the parts of pages each process keeps (education/changes.py, templates/base.html)
+# are made stale before each request, as the change would make them.
+AFTER_CHANGE = ["/", "/articles/", ARTICLE]
+
+
+def after_change(paths: list[str], rounds: int) -> dict:
+    """Each path's median time (ms) and queries with everything it keeps still current ("kept",
+    as the bench's uncached twin serves it), after another article was edited ("another": the
+    library's version moves), after its own article was edited ("this": its row is touched
+    too; the article page only) and in a process that keeps nothing yet ("cold": as after a
+    restart)."""
+    from django.core.cache import caches
+
+    from clinic.core.cache import SharedVersion
+    from clinic.core.models import forget_process_copy
+    from education import changes
+    from education.models import Article
+
+    slug = ARTICLE.strip("/").rsplit("/", 1)[-1]
+
+    def another() -> None:
+        changes.ARTICLES.bump()
+
+    def this() -> None:
+        changes.touch(Article.objects.filter(slug=slug).values_list("pk", flat=True))
+        changes.ARTICLES.bump()
+
+    def cold() -> None:
+        caches["shell"].clear()
+        SharedVersion.forget_all()
+        forget_process_copy()
+
+    modes = {"kept": None, "another": another, "this": this, "cold": cold}
+    result = {}
+    for path in paths:
+        result[path] = {}
+        for mode, change in modes.items():
+            if mode == "this" and path != ARTICLE:
+                continue
+            anonymous().get(path)  # warm
+            times, queries = [], 0
+            for _round in range(rounds):
+                if change:
+                    change()
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    anonymous().get(path)
+                    times.append((time.perf_counter() - started) * 1000)
+                queries = len(captured)
+            result[path][mode] = {"ms": round(statistics.median(times), 2), "queries": queries}
+    return result
+
+
 def cache_hit_queries(path: str) -> dict:
     anonymous().get(path)
     with CaptureQueriesContext(connection) as queries:
@@ -205,6 +260,8 @@ def main() -> int:
         with override_settings(PAGE_CACHE_ENABLED=True):
             result["served"] = measure_all(SERVED_FROM_CACHE, options.rounds)
         result["admin"] = measure_all(admin, admin_rounds, staff)
+        if not settings.PAGE_CACHE_ENABLED:
+            result["after_change"] = after_change(AFTER_CHANGE, options.rounds)
         result["search"] = {**search_in_postgres(), "articles": result["articles"]}
     print(json.dumps(result))
     return 0

@@ -269,6 +269,7 @@ def main() -> int:
         print("\n".join(search_lines(search)), flush=True)
 
     verdicts = compare.verdicts(made, scale, search, load.CONNECTIONS)
+    verdicts += compare.after_change_lines(demo.get("after_change", {}), made, compare.ARTICLE)
     load_table = compare.table(made, load.CONNECTIONS)
     elapsed = time.monotonic() - started
     load_now = (load_at_start, os.getloadavg()[0])

@@ -124,15 +124,13 @@ def open_slots(
     duration, buffer = service.duration, service.recovery_buffer
     reach = duration + buffer
 
-    hours: dict[tuple[int, int], list[WorkingHours]] = defaultdict(list)
-    for block in WorkingHours.objects.filter(therapist_id__in=ids).order_by("start"):
-        hours[block.therapist_id, block.weekday].append(block)
-
-    away: dict[int, list[tuple]] = defaultdict(list)
-    for off in TimeOff.objects.filter(
-        therapist_id__in=ids, start__lt=range_end, end__gt=range_start
-    ).values_list("therapist_id", "start", "end"):
-        away[off[0]].append((off[1], off[2]))
+    # Kept by the process (catalogue): the weekly hours and the time off change rarely.
+    hours = catalogue.working_hours()
+    away = {
+        therapist_id: [(off, back) for off, back in spans if off < range_end and back > range_start]
+        for therapist_id, spans in catalogue.time_off().items()
+        if therapist_id in ids
+    }
 
     booked: dict[int, list[tuple]] = defaultdict(list)
     for row in (
@@ -147,14 +145,14 @@ def open_slots(
     free_at: dict[dt.datetime, list[int]] = defaultdict(list)
     for day in local_days(first_day, last_day):
         for therapist_id in ids:
-            for block in hours[therapist_id, day.weekday()]:
-                start = local_instant(day, block.start, zone)
-                window_end = local_instant(day, block.end, zone)
+            for block_start, block_end in hours.get((therapist_id, day.weekday()), ()):
+                start = local_instant(day, block_start, zone)
+                window_end = local_instant(day, block_end, zone)
                 while start + duration <= window_end:
                     end = start + duration
                     if (
                         start >= earliest
-                        and not _overlaps(start, end, away[therapist_id])
+                        and not _overlaps(start, end, away.get(therapist_id, ()))
                         and not _overlaps(start, end + buffer, booked[therapist_id])
                         and therapist_id not in free_at[start]
                     ):

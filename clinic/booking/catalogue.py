@@ -1,4 +1,5 @@
-"""The sessions and therapists a client can book or read about, kept by each process.
+"""The sessions and therapists a client can book or read about, and the therapists' hours
+and time off, kept by each process.
 
 Every booking step reads them and they change a few times a year, so each process keeps the
 lists it read and reads them again only when VERSION (in the shared cache, asked at most once
@@ -10,15 +11,19 @@ admin and the back office read the database. Used by the booking steps and the f
 (home, services, therapists).
 
 The kept model instances are shared by every request of the process: callers only read them.
+The hours and time off only say when a therapist could work: the bookings themselves are read
+afresh for every page, and a booking is checked against the database when it is made.
 """
 
+import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 
 from django.db import models
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
-from clinic.booking.models import Service, Therapist
+from clinic.booking.models import Service, Therapist, TimeOff, WorkingHours
 from clinic.core import page_cache
 from clinic.core.cache import SharedVersion
 
@@ -52,6 +57,34 @@ def bookable_therapists() -> list[Therapist]:
     return [therapist for therapist in active_therapists() if therapist.accepts_new_clients]
 
 
+def working_hours() -> dict[tuple[int, int], list[tuple[dt.time, dt.time]]]:
+    """Each therapist's weekly hours as (from, until) blocks in order, by (therapist id,
+    weekday). Shared: read it, never change it."""
+    return _read(("hours",), _read_working_hours, copy=False)
+
+
+def time_off() -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
+    """Each therapist's time off as (from, until), by therapist id. Shared: read it, never
+    change it."""
+    return _read(("time off",), _read_time_off, copy=False)
+
+
+def _read_working_hours() -> dict:
+    hours = defaultdict(list)
+    for row in WorkingHours.objects.order_by("start").values_list(
+        "therapist_id", "weekday", "start", "end"
+    ):
+        hours[row[0], row[1]].append((row[2], row[3]))
+    return dict(hours)
+
+
+def _read_time_off() -> dict:
+    away = defaultdict(list)
+    for row in TimeOff.objects.values_list("therapist_id", "start", "end"):
+        away[row[0]].append((row[1], row[2]))
+    return dict(away)
+
+
 def version() -> str | None:
     """The version the lists last returned were read under: a key for what a page renders from
     them (the front pages keep their cards by it, see templates/clinic/home.html). Asked after
@@ -59,24 +92,27 @@ def version() -> str | None:
     return _kept.version
 
 
-def _read(key: tuple, query: Callable[[], models.QuerySet]) -> list:
+def _read(key: tuple, query: Callable[[], models.QuerySet | dict], copy: bool = True):
     # The version before the rows: rows are never kept under a version newer than they are.
     version = VERSION.current()
     if _kept.version != version:
         _kept.version, _kept.lists = version, {}
     if key not in _kept.lists:
-        _kept.lists[key] = list(query())
-    return list(_kept.lists[key])  # the caller's own list, to sort or filter
+        found = query()
+        _kept.lists[key] = found if isinstance(found, dict) else list(found)
+    # A list is the caller's own, to sort or filter.
+    return list(_kept.lists[key]) if copy else _kept.lists[key]
 
 
 def changed(sender=None, using=None, **kwargs) -> None:
-    """A service or therapist was saved or deleted: every process reads the lists again."""
+    """A service, a therapist, hours or time off were saved or deleted: every process reads
+    what it keeps again."""
     page_cache.content_changed(VERSION, using=using)
 
 
 def connect_signals() -> None:
-    # Neither model has many-to-many relations; what makes a row bookable is on the row.
-    for model in (Service, Therapist):
+    # None of them has many-to-many relations; what makes a row bookable is on the row.
+    for model in (Service, Therapist, WorkingHours, TimeOff):
         uid = f"booking-catalogue:{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=uid)
         post_delete.connect(changed, sender=model, dispatch_uid=uid)

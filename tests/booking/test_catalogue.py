@@ -2,14 +2,19 @@
 once per change, a change saved here shows on the next page, one saved by another process
 within a second, and each language keeps its own order."""
 
+import datetime as dt
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clinic.booking import catalogue
-from clinic.booking.models import Therapist
+from clinic.booking.availability import open_slots
+from clinic.booking.models import Therapist, TimeOff
 from clinic.core.models import ClinicSettings
+from tests.booking.support import DENVER, local
 from tests.factories import make_service, make_therapist
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +169,24 @@ def test_the_home_page_shows_the_clinics_new_details_at_once(client, deep60, set
     html = client.get("/").content.decode()
     assert "Slow, firm work" in html and "Knots, undone" not in html
     assert "Tell us two days ahead." in html
+
+
+def test_hours_or_time_off_changed_show_in_the_next_open_times(deep60, alex):
+    """The weekly hours and time off are kept with the lists: a change shows at once."""
+    now = local(2026, 11, 2, 8, 0)
+    wednesday = dt.date(2026, 11, 4)
+
+    def starts() -> list[str]:
+        slots = open_slots(deep60, alex, first_day=wednesday, last_day=wednesday, now=now)
+        return [timezone.localtime(slot.start, DENVER).strftime("%H:%M") for slot in slots]
+
+    assert "10:00" in starts()
+    TimeOff.objects.create(
+        therapist=alex, start=local(2026, 11, 4, 9, 30), end=local(2026, 11, 4, 11, 0)
+    )
+    assert "10:00" not in starts() and "11:00" in starts()
+    alex.working_hours.update(start=dt.time(13, 0))  # no signal: the module says to call changed()
+    catalogue.changed()
+    assert starts()[0] == "13:00"
+    alex.working_hours.all().delete()
+    assert starts() == []
