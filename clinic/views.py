@@ -27,13 +27,14 @@ def home(request):
         .in_language(request.LANGUAGE_CODE)
         .only("language", "title", "slug", "summary", "reading_minutes")
     )
+    catalogue_version, services, therapists = catalogue.front_lists()
     return render(
         request,
         "clinic/home.html",
         {
-            "services": catalogue.bookable_services(),
-            "therapists": catalogue.active_therapists(),
-            "catalogue_version": catalogue.version(),
+            "services": services,
+            "therapists": therapists,
+            "catalogue_version": catalogue_version,
             "articles": list(articles[:3]),
             "check_steps": intake_steps.LAST,
             "check_minutes": intake_steps.MINUTES,

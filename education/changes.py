@@ -13,7 +13,8 @@ that the first reader after a change renders again only what the change touched:
   topics chosen. An article scheduled for later becomes public with no change at all, so these
   are kept no longer than the page cache keeps a page (PAGE_CACHE_SECONDS).
 - the readers' questions: QUESTIONS, which moves whenever a question is saved, deleted,
-  approved or rejected, or a staff member's name (shown beside their answers) may have changed.
+  approved or rejected, or a staff member's name (shown beside their answers) may have changed
+  or their account was deleted.
 
 `updated_at` moves with every save of the article. What changes an article's page without
 saving the article moves it here: its topics chosen (from either side) or its citations edited.
@@ -99,4 +100,6 @@ def connect_signals() -> None:
         post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}:{model._meta.label}")
     # A therapist's name shows beside their answers; only staff answer.
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid=f"{uid}:user")
+    # Deleting an account clears answered_by with a bulk update, which sends no signal.
+    post_delete.connect(questions_changed, sender=get_user_model(), dispatch_uid=f"{uid}:user")
     m2m_changed.connect(_topics_chosen, sender=Article.topics.through, dispatch_uid=f"{uid}:m2m")

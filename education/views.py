@@ -13,7 +13,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -119,12 +119,12 @@ def article_list(request: HttpRequest) -> HttpResponse:
         if context["page"].number == 1:
             context["start_here"] = start_here()
     if context["page"] is not None:
-        listed = _with_topics(list(context["page"].object_list), topics)
+        listed = _with_topics(list(context["page"].object_list))
         context["page"].object_list = listed
         # The page's cards are kept together, under each article's last change.
         context["cards_kept_as"] = ",".join(f"{a.pk}.{a.updated_at.timestamp()}" for a in listed)
     if context["search"] is not None:
-        _with_topics(context["search"].similar, topics)
+        _with_topics(context["search"].similar)
     canonical = {}
     if topic:
         canonical["topic"] = topic.slug
@@ -160,25 +160,25 @@ def _page(request: HttpRequest, articles, counted_as: str | None = None):
     return page
 
 
-def _with_topics(articles: list[Article], topics: list[Topic]) -> list[Article]:
-    """Give each listed article its `topic_list`: the Topic rows are the page's own `topics`
-    (every topic of an article the page offers is among them), in their order. Read in one
-    query, and only if a card is rendered afresh (a card is kept: article_list.html)."""
+def _with_topics(articles: list[Article]) -> list[Article]:
+    """Give each listed article its `topic_list`, in name order: read for all of them in one
+    query, and only if a card is rendered afresh (the cards are kept: article_list.html)."""
 
-    def read_pairs() -> dict[int, set[int]]:
-        pairs = Article.topics.through.objects.filter(article__in=articles).values_list(
-            "article_id", "topic_id"
-        )
-        topic_ids = defaultdict(set)
-        for article_id, topic_id in pairs:
-            topic_ids[article_id].add(topic_id)
-        return topic_ids
+    def read() -> dict[int, list[Topic]]:
+        by_article = defaultdict(list)
+        for topic in (
+            Topic.objects.filter(articles__in=articles)
+            .annotate(listed=F("articles"))
+            .only("name", "slug")
+            .order_by("name", "pk")
+        ):
+            topic.url = topic.get_absolute_url()
+            by_article[topic.listed].append(topic)
+        return by_article
 
-    topic_ids = SimpleLazyObject(read_pairs)
+    found = SimpleLazyObject(read)
     for article in articles:
-        article.topic_list = SimpleLazyObject(
-            partial(lambda pk: [item for item in topics if item.pk in topic_ids[pk]], article.pk)
-        )
+        article.topic_list = SimpleLazyObject(partial(lambda pk: found.get(pk, []), article.pk))
     return articles
 
 
@@ -207,11 +207,12 @@ def _find(request: HttpRequest, slug: str, now) -> Article:
     return article
 
 
-def _addresses(article: Article, now, is_public: bool) -> dict[str, str]:
+def _addresses(article: Article, now, is_public: bool, library: str) -> dict[str, str]:
     """The article's address in each language it has a public version in (any version, for a
     preview), in the order of the site's languages: for the redirect to the reader's language,
     the language switch and hreflang. One query, kept by the process while no article changes
-    (see education/changes.py)."""
+    (`library`, see education/changes.py). Kept per version of the article: each is among its
+    own addresses, even when it became public after another version's were kept."""
 
     def read() -> dict[str, str]:
         visible = Article.objects.published(now) if is_public else Article.objects.all()
@@ -223,8 +224,7 @@ def _addresses(article: Article, now, is_public: bool) -> dict[str, str]:
             if code in by_language
         }
 
-    original = article.translation_of_id or article.pk
-    key = f"article-addresses:{original}:{is_public}:{changes.ARTICLES.current()}"
+    key = f"article-addresses:{article.pk}:{is_public}:{library}"
     return kept_by_process(key, read, changes.list_seconds())
 
 
@@ -246,18 +246,21 @@ def _questions(article: Article) -> list[ReaderQuestion]:
     )
 
 
-def _kept_as(article: Article, is_public: bool) -> dict[str, str]:
+def _kept_as(article: Article, is_public: bool, versions: tuple[str, str, str]) -> dict:
     """What each kept part of an article's page is built from, beside the page's language and
     the clinic's settings (see education/changes.py): the text, the article's row as last saved
-    or touched and the topics' names; the lists, the public articles; the questions, theirs."""
+    or touched and the topics' names; the lists, the public articles; the questions, theirs
+    (and the row: they link to the article's own address). `versions` are TOPICS', ARTICLES'
+    and QUESTIONS', read before the article's row."""
+    topics, articles, questions = versions
     row = (
-        f"{article.updated_at.timestamp()}:{article.status}:"
+        f"{article.pk}:{is_public}:{article.updated_at.timestamp()}:{article.status}:"
         f"{article.published_at and article.published_at.timestamp()}"
     )
     return {
-        "text": f"{article.pk}:{is_public}:{row}:{changes.TOPICS.current()}",
-        "lists": f"{article.pk}:{is_public}:{changes.ARTICLES.current()}",
-        "questions": f"{article.pk}:{is_public}:{changes.QUESTIONS.current()}",
+        "text": f"{row}:{topics}",
+        "lists": f"{article.pk}:{is_public}:{articles}",
+        "questions": f"{row}:{questions}",
     }
 
 
@@ -266,10 +269,12 @@ def _kept_as(article: Article, is_public: bool) -> dict[str, str]:
 def article_detail(request: HttpRequest, slug: str) -> HttpResponse:
     now = timezone.now()
     language = request.LANGUAGE_CODE
+    # The versions before the rows they stand for (education/changes.py).
+    versions = (changes.TOPICS.current(), changes.ARTICLES.current(), changes.QUESTIONS.current())
     article = _find(request, slug, now)
     is_public = article.is_public(now)
-    kept_as = _kept_as(article, is_public)  # the versions before the rows they stand for
-    addresses = _addresses(article, now, is_public)
+    kept_as = _kept_as(article, is_public, versions)
+    addresses = _addresses(article, now, is_public, versions[1])
     if article.language != language and language in addresses:
         return redirect(addresses[language])
 

@@ -85,11 +85,16 @@ def _read_time_off() -> dict:
     return dict(away)
 
 
-def version() -> str | None:
-    """The version the lists last returned were read under: a key for what a page renders from
-    them (the front pages keep their cards by it, see templates/clinic/home.html). Asked after
-    the lists, it is theirs, never a newer one."""
-    return _kept.version
+def front_lists() -> tuple[str, list[Service], list[Therapist]]:
+    """The bookable services and the active therapists read under one version, with that
+    version: a key for what a page renders from them (the home page keeps its cards by it,
+    see templates/clinic/home.html). Should the version move between the two lists, both are
+    read again under the new one."""
+    while True:
+        version = VERSION.current()
+        services, therapists = bookable_services(), active_therapists()
+        if _kept.version == version:
+            return version, services, therapists
 
 
 def _read(key: tuple, query: Callable[[], models.QuerySet | dict], copy: bool = True):

@@ -190,3 +190,23 @@ def test_hours_or_time_off_changed_show_in_the_next_open_times(deep60, alex):
     assert starts()[0] == "13:00"
     alex.working_hours.all().delete()
     assert starts() == []
+
+
+def test_the_home_pages_lists_and_their_version_belong_together(clock, deep60, alex, monkeypatch):
+    """Another process's change seen between reading the sessions and the therapists: both
+    are read again under the new version, never kept under it from the old one."""
+    catalogue.bookable_services()  # kept under the first version
+    read_services = catalogue.bookable_services
+
+    def services_then_a_change_elsewhere():
+        found = read_services()
+        if found and found[0].name == "Deep tissue 60":
+            type(deep60).objects.filter(pk=deep60.pk).update(name="Deep tissue, one hour")
+            cache.set(catalogue.VERSION.key, "another-process-saved")
+            clock[0] += catalogue.VERSION.recheck_seconds
+        return found
+
+    monkeypatch.setattr(catalogue, "bookable_services", services_then_a_change_elsewhere)
+    version, services, _therapists = catalogue.front_lists()
+    assert version == "another-process-saved"
+    assert [service.name for service in services] == ["Deep tissue, one hour"]

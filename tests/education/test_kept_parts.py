@@ -42,6 +42,11 @@ def page(client, article: Article, prefix: str = "") -> str:
     return response.content.decode()
 
 
+def jsonld(html: str) -> dict:
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(block.group(1))
+
+
 def related(html: str) -> list[str]:
     section = re.search(r'<section class="related-articles".*?</section>', html, re.S)
     return re.findall(r"<a [^>]*>([^<]+)</a>", section.group(0)) if section else []
@@ -67,7 +72,7 @@ def test_a_citation_added_or_removed_shows_at_once(client, sleep):
     Citation.objects.create(article=article, title="A mattress trial", url="https://b.example")
     html = page(client, article)
     assert "A mattress trial" in html
-    assert "https://b.example" in json.dumps(html)  # in the JSON-LD too
+    assert "https://b.example" in jsonld(html)["citation"]  # for search engines too
     article.citations.filter(title="A pillow study").delete()
     assert "A pillow study" not in page(client, article)
 
@@ -233,3 +238,57 @@ def test_the_list_shows_an_article_scheduled_for_later_once_its_time_comes(clien
     assert card_titles(list_page(client)) == ["Sleeping with a knot"]
     time.sleep(1.2)
     assert card_titles(list_page(client)) == ["Morning stretches", "Sleeping with a knot"]
+
+
+def test_a_translation_published_later_has_its_page_and_its_address(client, settings, sleep):
+    """The addresses of an article's versions are kept per version: a translation that became
+    public after its original's were kept is among its own at once. (The original's page
+    links it once its own kept addresses expire, as a cached page would.)"""
+    settings.PAGE_CACHE_SECONDS = 60
+    article, _topic = sleep
+    spanish = make_article(
+        "Dormir con un nudo",
+        language="es",
+        translation_of=article,
+        published_at=timezone.now() + dt.timedelta(seconds=1),
+        status=Article.Status.PUBLISHED,
+    )
+    page(client, article)
+    time.sleep(1.2)
+    html = page(client, spanish)
+    assert 'hreflang="es"' in html and 'hreflang="en"' in html
+
+
+def test_a_new_address_shows_in_the_ask_link_at_once(client, sleep):
+    article, _topic = sleep
+    page(client, article)
+    article.slug = "sleeping-with-a-knot"
+    publishing.save_article(article)
+    html = page(client, article)
+    assert 'href="/articles/sleeping-with-a-knot/ask/"' in html
+
+
+def test_a_deleted_therapists_name_leaves_their_answers_at_once(client, sleep):
+    article, _topic = sleep
+    therapist = make_staff("dana", first_name="Dana", last_name="Lee")
+    make_question(article, status="approved", answer="Often, yes.", answered_by=therapist)
+    assert "Dana Lee answered" in page(client, article)
+    therapist.delete()
+    html = page(client, article)
+    assert "Dana Lee" not in html and "A therapist answered" in html
+
+
+def test_a_card_shows_a_topic_whose_first_article_just_went_public(client, settings, sleep):
+    """The list's topics are kept no longer than a page; a card reads its own topics."""
+    settings.PAGE_CACHE_SECONDS = 1
+    desk = make_topic("Desk work", slug="desk-work")
+    make_article(
+        "Desk stretches",
+        topics=[desk],
+        published_at=timezone.now() + dt.timedelta(seconds=1),
+        status=Article.Status.PUBLISHED,
+    )
+    assert ">Desk work</a></li>" not in list_page(client)
+    time.sleep(1.2)
+    html = list_page(client)
+    assert badges(html) == ["Desk work", "Sleep"] and ">Desk work</a></li>" in html
