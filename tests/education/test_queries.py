@@ -42,26 +42,26 @@ def warm_and_count(client, url, params, assert_queries, count, status=200):
         assert client.get(url, params).status_code == status
 
 
-def first_and_next(client, url, params, assert_queries, first: int):
-    """The queries of the first reader of a list (nothing of it kept by this process yet) and
-    of the next one: the page's own rows (education/changes.py)."""
+def first_and_next(client, url, assert_queries, first: int, params=None, status=200):
+    """The queries of the first reader of a page (nothing of it kept by this process yet) and
+    of the next one: the page's own row or rows (education/changes.py)."""
     client.get("/visit/")  # reads the clinic's settings, renders the menu and the footer
     with assert_queries(first):
-        assert client.get(url, params).status_code == 200
+        assert client.get(url, params or {}).status_code == status
     with assert_queries(1):
-        assert client.get(url, params).status_code == 200
+        assert client.get(url, params or {}).status_code == status
 
 
 def test_list_page(client, library, django_assert_num_queries):
     # Topics, the count, the page's rows, their topics, "Start here".
-    first_and_next(client, "/articles/", {}, django_assert_num_queries, 5)
+    first_and_next(client, "/articles/", django_assert_num_queries, 5)
     # Past the first page, no "Start here"; the topics and the count are kept.
-    first_and_next(client, "/articles/", {"page": 3}, django_assert_num_queries, 2)
+    first_and_next(client, "/articles/", django_assert_num_queries, 2, {"page": 3})
 
 
 def test_list_page_after_an_article_changed(client, library, django_assert_num_queries):
     """What is built from the whole library is read again; the list stays bounded."""
-    first_and_next(client, "/articles/", {}, django_assert_num_queries, 5)
+    first_and_next(client, "/articles/", django_assert_num_queries, 5)
     library[3].save()
     with django_assert_num_queries(5):
         client.get("/articles/")
@@ -70,28 +70,17 @@ def test_list_page_after_an_article_changed(client, library, django_assert_num_q
 def test_topic_page(client, library, django_assert_num_queries):
     slug = library[0].topics.first().slug
     # Topics, the count, the page's rows, their topics.
-    first_and_next(client, "/articles/", {"topic": slug}, django_assert_num_queries, 4)
-
-
-def first_reader_then_next(client, article, assert_queries, first: int, status=200, prefix=""):
-    """The queries of the first reader of an article's page (nothing of it kept by this process
-    yet) and of the next one (education/changes.py)."""
-    client.get("/articles/")  # reads the clinic's settings, renders the menu and the footer
-    url = prefix + article.get_absolute_url()
-    with assert_queries(first):
-        assert client.get(url).status_code == status
-    with assert_queries(1):  # the article's row: is it still there, as it was?
-        assert client.get(url).status_code == status
+    first_and_next(client, "/articles/", django_assert_num_queries, 4, {"topic": slug})
 
 
 def test_detail_page(client, library, django_assert_num_queries):
     # The article, its versions' addresses, topics, citations, related articles and questions.
-    first_reader_then_next(client, library[0], django_assert_num_queries, 6)
+    first_and_next(client, library[0].get_absolute_url(), django_assert_num_queries, 6)
 
 
 def test_detail_page_of_a_start_here_article(client, library, django_assert_num_queries):
     # And the next article in "Start here".
-    first_reader_then_next(client, library[10], django_assert_num_queries, 7)
+    first_and_next(client, library[10].get_absolute_url(), django_assert_num_queries, 7)
 
 
 def test_detail_page_after_another_article_or_a_question_changed(
@@ -100,7 +89,7 @@ def test_detail_page_after_another_article_or_a_question_changed(
     """Only what the change may have touched is read again: after another article is edited,
     the lists of articles (addresses, next, related); after a question, the questions."""
     article = library[10]
-    first_reader_then_next(client, article, django_assert_num_queries, 7)
+    first_and_next(client, article.get_absolute_url(), django_assert_num_queries, 7)
     library[3].save()
     with django_assert_num_queries(4):  # the article, addresses, next and related
         client.get(article.get_absolute_url())
@@ -114,8 +103,12 @@ def test_an_article_asked_for_in_the_other_language(client, library, django_asse
     none, for the language switch of the page shown."""
     make_article("Traducción", language="es", translation_of=library[0])
     translated, untranslated = library[0], library[1]
-    first_reader_then_next(client, translated, django_assert_num_queries, 2, 302, "/es")
-    first_reader_then_next(client, untranslated, django_assert_num_queries, 6, 200, "/es")
+    first_and_next(
+        client, "/es" + translated.get_absolute_url(), django_assert_num_queries, 2, status=302
+    )
+    first_and_next(
+        client, "/es" + untranslated.get_absolute_url(), django_assert_num_queries, 6, status=200
+    )
 
 
 def test_the_questions_are_read_without_emails_or_accounts(client, library):
