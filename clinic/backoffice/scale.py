@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from clinic.booking.availability import local_days, local_instant
+from clinic.booking.availability import booked_changed, local_days, local_instant
 from clinic.booking.demo import DEMO_USERNAME
 from clinic.booking.models import (
     BOOKED_STATUSES,
@@ -611,6 +611,7 @@ def add_bookings(rng, now, count: int, staff) -> int:
         )
     with given_times(BookingRequest, "created_at", "updated_at"):
         BookingRequest.objects.bulk_create(rows, batch_size=BATCH)
+    booked_changed()  # bulk_create sends no post_save
     for booking in rows:
         first_status = (
             BookingStatus.AWAITING_CLEARANCE

@@ -45,11 +45,13 @@ class BookingConfig(AppConfig):
     }
 
     def ready(self):
-        from clinic.booking import catalogue, pipeline
+        from clinic.booking import availability, catalogue, pipeline
         from intake import reviewing
 
-        # Each process's bookable sessions and therapists are read again after a change.
+        # Each process's bookable sessions and therapists are read again after a change, and
+        # its open times after a booking's.
         catalogue.connect_signals()
+        availability.connect_signals()
         # Intake says when an intake is cleared or referred; it never imports booking.
         reviewing.intake_cleared.connect(
             pipeline.on_intake_cleared, dispatch_uid="booking_intake_cleared"

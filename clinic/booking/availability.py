@@ -14,7 +14,14 @@ The rules:
 - starts are offered every slot step, counted from the start of each block of hours.
 
 Requests that are not confirmed do not hold a time: several clients may ask for the same one
-and the clinic decides. Three queries whatever the range: hours, time off, bookings.
+and the clinic decides. One query whatever the range: the bookings (the hours and time off are
+kept with the booking catalogue).
+
+The time page's week of open times (open_slots_by_day) is kept by each process under BOOKED, a
+version every saved or deleted booking replaces, beside the catalogue's and the settings'; only
+the minimum notice is applied afresh, since it moves with the clock. A booking made in another
+process shows within a second (clinic.core.cache.SharedVersion). find_slot, which decides
+whether a time can be kept or requested, always reads the database.
 """
 
 from __future__ import annotations
@@ -24,14 +31,31 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from clinic.booking import catalogue
 from clinic.booking.models import BookingRequest, Service, Therapist, TimeOff, WorkingHours
+from clinic.core.cache import SharedVersion
 from clinic.core.models import ClinicSettings
 
 UTC = dt.UTC
+
+BOOKED = SharedVersion("booked-times-version")
+KEPT_WEEKS = 200
+
+
+class _Kept:
+    # The weeks of open times read under BOOKED's `version`, by what else they are built from.
+    # Kept as objects (not pickled as the shell cache would): they are shared and only read.
+    version: str | None = None
+    weeks: dict = {}
+
+
+_kept = _Kept()
 
 
 @dataclass(frozen=True)
@@ -42,7 +66,7 @@ class Slot:
     end: dt.datetime
     therapist_ids: tuple[int, ...]
 
-    @property
+    @cached_property
     def value(self) -> str:
         """How the time travels in a form: a UTC timestamp to the minute."""
         return slot_value(self.start)
@@ -103,66 +127,12 @@ def open_slots(
     clients), on the clinic's local dates first_day..last_day, in time order."""
     rules = rules or ClinicSettings.load()
     now = now or timezone.now()
-    zone = rules.zone
-    earliest_day, latest_day = bookable_days(now, rules)
-    first_day, last_day = max(first_day, earliest_day), min(last_day, latest_day)
-    if first_day > last_day:
+    days = _bookable_range(first_day, last_day, now, rules)
+    ids = _candidate_ids(therapist, therapists)
+    if days is None or not ids:
         return []
-    if therapist is not None:
-        candidates = [therapist]
-    elif therapists is not None:
-        candidates = therapists
-    else:
-        candidates = catalogue.bookable_therapists()
-    ids = [candidate.pk for candidate in candidates]
-    if not ids:
-        return []
-
-    range_start = local_midnight(first_day, zone)
-    range_end = local_midnight(last_day + dt.timedelta(days=1), zone)
-    # Read once: the properties build a new timedelta on every call of the loop below.
-    duration, buffer = service.duration, service.recovery_buffer
-    reach = duration + buffer
-
-    # Kept by the process (catalogue): the weekly hours and the time off change rarely.
-    hours = catalogue.working_hours()
-    away = {
-        therapist_id: [(off, back) for off, back in spans if off < range_end and back > range_start]
-        for therapist_id, spans in catalogue.time_off().items()
-        if therapist_id in ids
-    }
-
-    booked: dict[int, list[tuple]] = defaultdict(list)
-    for row in (
-        BookingRequest.objects.blocking(range_start, range_end + reach)
-        .filter(therapist_id__in=ids)
-        .values_list("therapist_id", "start", "blocked_until")
-    ):
-        booked[row[0]].append((row[1], row[2]))
-
     earliest = now + rules.minimum_notice
-    step = rules.slot_step
-    free_at: dict[dt.datetime, list[int]] = defaultdict(list)
-    for day in local_days(first_day, last_day):
-        for therapist_id in ids:
-            for block_start, block_end in hours.get((therapist_id, day.weekday()), ()):
-                start = local_instant(day, block_start, zone)
-                window_end = local_instant(day, block_end, zone)
-                while start + duration <= window_end:
-                    end = start + duration
-                    if (
-                        start >= earliest
-                        and not _overlaps(start, end, away.get(therapist_id, ()))
-                        and not _overlaps(start, end + buffer, booked[therapist_id])
-                        and therapist_id not in free_at[start]
-                    ):
-                        free_at[start].append(therapist_id)
-                    start += step
-    return [
-        Slot(start=start, end=start + duration, therapist_ids=tuple(free_at[start]))
-        for start in sorted(free_at)
-        if free_at[start]
-    ]
+    return [slot for slot in _slots(service, ids, *days, rules) if slot.start >= earliest]
 
 
 def open_slots_by_day(
@@ -175,20 +145,121 @@ def open_slots_by_day(
     rules: ClinicSettings | None = None,
     therapists: list[Therapist] | None = None,
 ) -> dict[dt.date, list[Slot]]:
-    """open_slots grouped by the clinic's local date; every date of the range is a key."""
+    """open_slots grouped by the clinic's local date; every date of the range is a key. Kept
+    by the process until a booking, the catalogue or the settings change (see the top)."""
     rules = rules or ClinicSettings.load()
-    days: dict[dt.date, list[Slot]] = {day: [] for day in local_days(first_day, last_day)}
-    for slot in open_slots(
-        service,
-        therapist,
-        first_day=first_day,
-        last_day=last_day,
-        now=now,
-        rules=rules,
-        therapists=therapists,
+    now = now or timezone.now()
+    by_day: dict[dt.date, list[Slot]] = {day: [] for day in local_days(first_day, last_day)}
+    days = _bookable_range(first_day, last_day, now, rules)
+    ids = _candidate_ids(therapist, therapists)
+    if days is None or not ids:
+        return by_day
+    # The versions before the rows.
+    version = BOOKED.current()
+    key = (
+        catalogue.VERSION.current(),
+        rules.revision,
+        service.pk,
+        service.duration_minutes,
+        service.recovery_buffer_minutes,
+        tuple(ids),
+        *days,
+    )
+    if _kept.version != version or len(_kept.weeks) >= KEPT_WEEKS:
+        _kept.version, _kept.weeks = version, {}
+    kept = _kept.weeks.get(key)
+    if kept is None:
+        kept = _kept.weeks[key] = _by_day(_slots(service, ids, *days, rules), rules.zone)
+    earliest = now + rules.minimum_notice
+    for day, slots in kept.items():
+        by_day[day] = [slot for slot in slots if slot.start >= earliest]
+    return by_day
+
+
+def _bookable_range(first_day, last_day, now, rules) -> tuple[dt.date, dt.date] | None:
+    earliest_day, latest_day = bookable_days(now, rules)
+    first_day, last_day = max(first_day, earliest_day), min(last_day, latest_day)
+    return None if first_day > last_day else (first_day, last_day)
+
+
+def _candidate_ids(therapist: Therapist | None, therapists: list[Therapist] | None) -> list[int]:
+    if therapist is not None:
+        return [therapist.pk]
+    if therapists is None:
+        therapists = catalogue.bookable_therapists()
+    return [candidate.pk for candidate in therapists]
+
+
+def _by_day(slots: list[Slot], zone: dt.tzinfo) -> dict[dt.date, list[Slot]]:
+    days: dict[dt.date, list[Slot]] = defaultdict(list)
+    for slot in slots:
+        days[timezone.localtime(slot.start, zone).date()].append(slot)
+    return dict(days)
+
+
+def _slots(
+    service: Service, ids: list[int], first_day: dt.date, last_day: dt.date, rules: ClinicSettings
+) -> list[Slot]:
+    """The open times of the therapists `ids` on first_day..last_day, the minimum notice aside."""
+    zone = rules.zone
+    range_start = local_midnight(first_day, zone)
+    range_end = local_midnight(last_day + dt.timedelta(days=1), zone)
+    # Read once: the properties build a new timedelta on every call of the loop below.
+    duration, buffer = service.duration, service.recovery_buffer
+    reach = duration + buffer
+
+    # Kept by the process (catalogue): the weekly hours and the time off change rarely.
+    hours = catalogue.working_hours()
+    time_off = catalogue.time_off()
+    booked: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        BookingRequest.objects.blocking(range_start, range_end + reach)
+        .filter(therapist_id__in=ids)
+        .values_list("therapist_id", "start", "blocked_until")
     ):
-        days.setdefault(timezone.localtime(slot.start, rules.zone).date(), []).append(slot)
-    return days
+        booked[row[0]].append((row[1], row[2]))
+
+    step = rules.slot_step
+    free_at: dict[dt.datetime, list[int]] = defaultdict(list)
+    for therapist_id in ids:
+        away = [
+            (off, back)
+            for off, back in time_off.get(therapist_id, ())
+            if off < range_end and back > range_start
+        ]
+        busy = booked.get(therapist_id, ())
+        for day in local_days(first_day, last_day):
+            for block_start, block_end in hours.get((therapist_id, day.weekday()), ()):
+                start = local_instant(day, block_start, zone)
+                last_start = local_instant(day, block_end, zone) - duration
+                while start <= last_start:
+                    end = start + duration
+                    if not (away and _overlaps(start, end, away)) and not (
+                        busy and _overlaps(start, end + buffer, busy)
+                    ):
+                        free = free_at[start]
+                        # Once: blocks of hours may overlap, and a skipped wall time lands on
+                        # the hour after the clocks change.
+                        if not free or free[-1] != therapist_id:
+                            free.append(therapist_id)
+                    start += step
+    return [
+        Slot(start=start, end=start + duration, therapist_ids=tuple(free_at[start]))
+        for start in sorted(free_at)
+    ]
+
+
+def booked_changed(sender=None, using=None, **kwargs) -> None:
+    """A booking was saved or deleted: every process reads the open times again. At once, and
+    again when the transaction commits (a process reading in between kept the old rows)."""
+    BOOKED.bump()
+    transaction.on_commit(BOOKED.bump, using=using)
+
+
+def connect_signals() -> None:
+    uid = "booked-times"
+    post_save.connect(booked_changed, sender=BookingRequest, dispatch_uid=uid)
+    post_delete.connect(booked_changed, sender=BookingRequest, dispatch_uid=uid)
 
 
 class Unavailable(StrEnum):

@@ -160,9 +160,10 @@ def time_page_context(request, choice, form, *, source, draft, now, rules) -> di
     )
 
     query = {"service": service.slug, "therapist": therapist_value}
+    choice_query = "?" + urlencode(query)
 
     def link(**params) -> str:
-        return "?" + urlencode({**query, **{k: v.isoformat() for k, v in params.items()}})
+        return choice_query + "".join(f"&{k}={v.isoformat()}" for k, v in params.items())
 
     previous_week = week_start - dt.timedelta(days=DAYS_SHOWN)
     next_week = week_start + dt.timedelta(days=DAYS_SHOWN)
