@@ -1,14 +1,14 @@
 """Queries and time per page, in-process with Django's test client, and the search's Postgres time.
 
-    python bench/in_process.py [--rounds N] [--hits]     (bench/run.py runs it with the bench
-                                                          site's environment, see server.py)
+    python bench/in_process.py [--rounds N] [--hits | --admin]   (bench/run.py runs it with
+                                                          the bench site's environment)
 
 For each public page (anonymous: no cookie is carried from one request to the next) and
 for the admin's intake and booking lists with and without a search (a superuser signed in with
-both factors, as tests/conftest.py signs staff in): the status, the number of queries of the
-last of N requests and the median and fastest time of N, after one request to warm up, the N
-taken round by round across the pages (on a shared machine the fastest is the least disturbed
-by other work). With --hits each
+both factors, as tests/conftest.py signs staff in; --admin: only these): the status, the
+number of queries of the last of N requests and the median and fastest time of N, after one
+request to warm up, the N taken round by round across the pages (on a shared machine the
+fastest is the least disturbed by other work). With --hits each
 public page is asked for twice and only the queries of the second answer are kept: what a
 reader costs once the page cache holds the page. With the page cache off, the home page, the
 article list and an article are also timed after a change (after_change()).
@@ -233,6 +233,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--hits", action="store_true")
+    parser.add_argument("--admin", action="store_true", help="only the admin lists")
     options = parser.parse_args()
     setup_test_environment()
     from clinic.booking.models import BookingRequest
@@ -249,13 +250,15 @@ def main() -> int:
         "articles": Article.objects.count(),
         "es_article": es_article,
     }
+    intakes, bookings = changelist(Intake), changelist(BookingRequest)
+    admin = [intakes, f"{intakes}?q={ADMIN_SEARCH}", bookings, f"{bookings}?q={ADMIN_SEARCH}"]
+    admin_rounds = max(3, options.rounds // 2)
     if options.hits:
         result["hits"] = {path: cache_hit_queries(path) for path in public}
+    elif options.admin:
+        result["admin"] = measure_all(admin, admin_rounds, staff_client())
     else:
         staff = staff_client()
-        intakes, bookings = changelist(Intake), changelist(BookingRequest)
-        admin = [intakes, f"{intakes}?q={ADMIN_SEARCH}", bookings, f"{bookings}?q={ADMIN_SEARCH}"]
-        admin_rounds = max(3, options.rounds // 2)
         result["pages"] = measure_all(public, options.rounds)
         with override_settings(PAGE_CACHE_ENABLED=True):
             result["served"] = measure_all(SERVED_FROM_CACHE, options.rounds)

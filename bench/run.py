@@ -19,8 +19,12 @@
    req/s, p50, p99, CPU per request of the app and of Postgres, and the issue's verdicts.
 7. Lighthouse mobile scores for the same pages (bench/lighthouse.py), against 100; skipped
    with BENCH_LIGHTHOUSE=0.
-8. Scale: `manage.py scale_data --add` (2,000 articles, 20,000 intakes, 10,000 bookings) when
-   the command exists, step 5 again, then `scale_data --remove`; skipped with BENCH_SCALE=0.
+8. Scale: when the command exists, first one page of made-up rows for each admin list (50
+   intakes, 20 booking requests: the demo has 6 intakes and no requests, so its lists would
+   show fewer rows than a page or none) and the admin lists measured again, then `manage.py
+   scale_data --add` (2,000 articles, 20,000 intakes, 10,000 bookings), step 5 again, then
+   `scale_data --remove`; skipped with BENCH_SCALE=0. Public pages are compared with their
+   demo-size time, the admin lists with their time for one full page of rows.
 
 The summary is printed last and written to bench/results/latest.md, which the README quotes;
 Lighthouse's JSON reports and gunicorn's log stay in bench/results/ (not committed). Exits 0
@@ -93,11 +97,15 @@ def in_process(env: dict[str, str], *args: str, page_cache: bool = True) -> dict
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def scale_data(env: dict[str, str], flag: str) -> subprocess.CompletedProcess:
+# One page of rows for each admin list (intake/admin.py lists 50 a page, booking 20).
+PAGE_OF_ROWS = ("--articles", "0", "--translated", "0", "--intakes", "50", "--bookings", "20")
+
+
+def scale_data(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     # Like setup_demo, a command that writes demo rows runs with DEBUG=1.
     env = {**env, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
     return subprocess.run(
-        [str(PYTHON), "manage.py", "scale_data", flag],
+        [str(PYTHON), "manage.py", "scale_data", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
 
@@ -150,6 +158,15 @@ def at_scale(env: dict[str, str], demo: dict, problems: list[str]) -> dict | Non
         print("scale data: command not available", flush=True)
         return None
     try:
+        page = scale_data(env, "--add", *PAGE_OF_ROWS)
+        print(page.stdout[-500:], end="", flush=True)
+        if page.returncode != 0:
+            problems.append(f"scale_data --add (one page) failed: {page.stderr[-800:]}")
+            print(problems[-1], flush=True)
+            return None
+        settle(env)
+        full_page = in_process(env, "--rounds", IN_PROCESS_ROUNDS, "--admin", page_cache=False)
+        demo = {**demo, "admin": full_page["admin"]}
         started = time.monotonic()
         added = scale_data(env, "--add")
         print(added.stdout[-1500:], end="", flush=True)
