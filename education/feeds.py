@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from education.models import Article
 
 FEED_LENGTH = 20
+ITEM_FIELDS = ("language", "title", "slug", "summary", "published_at", "updated_at", "author")
 
 
 class LatestArticlesFeed(Feed):
@@ -28,9 +29,11 @@ class LatestArticlesFeed(Feed):
         return settings.SITE_URL + reverse("education:feed")
 
     def items(self):
+        # Only what an item shows: an article's text and page are many times its summary.
         return (
             Article.objects.published()
             .filter(language=get_language())
+            .only(*ITEM_FIELDS)
             .prefetch_related("topics")[:FEED_LENGTH]
         )
 
@@ -41,7 +44,10 @@ class LatestArticlesFeed(Feed):
         return item.summary
 
     def item_link(self, item: Article) -> str:
-        return settings.SITE_URL + item.get_absolute_url()
+        # Asked twice per item (its link and its guid): the address is worked out once.
+        if not hasattr(item, "feed_link"):
+            item.feed_link = settings.SITE_URL + item.get_absolute_url()
+        return item.feed_link
 
     def item_guid(self, item: Article) -> str:
         return self.item_link(item)

@@ -1,6 +1,8 @@
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.education.sitemap_parts import part_addresses, sitemap_locations
 from tests.factories import make_article, make_topic
@@ -38,6 +40,18 @@ def test_feed_is_rss_of_published_articles_newest_first(client, articles):
     assert live.findtext("description") == articles["live"].summary
     assert live.findtext("category") == "Self-care"
     assert channel.findtext("link") == "http://127.0.0.1:8000/articles/"
+
+
+def test_the_feed_reads_no_article_text(client, articles):
+    """An item shows a summary: the article's text and page (many times larger, and at a
+    library's size most of what the feed's query would carry) are not read."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/articles/feed/")
+    assert response.status_code == 200
+    read = " ".join(q["sql"] for q in captured.captured_queries if "education_article" in q["sql"])
+    assert '"education_article"."summary"' in read
+    for column in ("body", "body_html", "body_text", "toc", "search_vector"):
+        assert f'"education_article"."{column}"' not in read
 
 
 def test_sitemap_lists_static_pages_published_articles_and_topics(client, articles):
