@@ -114,9 +114,7 @@ def test_the_minimum_notice_moves_with_the_clock_in_a_kept_week(deep60, alex):
     assert bookings_read(later) == 0
 
 
-def test_a_time_taken_since_the_page_was_kept_is_refused_when_chosen(
-    client, clock, deep60, alex
-):
+def test_a_time_taken_since_the_page_was_kept_is_refused_when_chosen(client, clock, deep60, alex):
     """Within that second the kept page may still offer a time just booked elsewhere; choosing
     it asks the database and says it is taken, beside the other open times."""
     remember_intake(client, make_intake())
