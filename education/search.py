@@ -20,7 +20,9 @@ query, measured with EXPLAIN ANALYZE on 2,000 articles of about 900 words):
   other matches follow, newest first: for a common word, the first pages of those walk the
   articles by date and stop when they have enough rather than sorting every match (_Order);
 - the matches are counted once (those of an English reader through the index of the published
-  English articles, migration 0007), and a page is chosen by id before its rows are read;
+  English articles, migration 0007), up to LISTED_MATCHES (a word in more articles is said to
+  be in "more than 500" and its first 500 are listed), and a page is chosen by id before its
+  rows are read;
 - snippets are made in Python for the page shown (headline_for): ts_headline parses the whole
   article, about 1.5 ms each.
 
@@ -87,6 +89,10 @@ RANKED_MATCHES = 20
 # (see _Order).
 SORTED_MATCHES = 500
 NEWEST_WALKED = 30
+# The most matches listed, in 50 pages: a word in more articles than that is said to be in
+# "more than 500", so counting stops there (counting every match of a word in 2,000 articles
+# visits each one, about 2 ms; counting to 501 about a quarter of that).
+LISTED_MATCHES = SORTED_MATCHES
 ELLIPSIS = "…"
 TEXT_END_LENGTH = 40
 
@@ -335,9 +341,10 @@ class Matches:
     """The articles matching a search, best first, for the view's Paginator: the number of
     matches, counted once, and slices that fetch one page and make its snippets."""
 
-    def __init__(self, page_of: Callable[[slice], list[Article]], total: int):
+    def __init__(self, page_of: Callable[[slice], list[Article]], total: int, more: bool = False):
         self._page_of = page_of
         self.total = total
+        self.more = more  # more than `total` (LISTED_MATCHES) match: only those are listed
 
     def count(self) -> int:
         return self.total
@@ -359,7 +366,8 @@ def full_text(text: str, articles: QuerySet[Article], language: str | None = Non
     queries = {code: build_query(text, code) for code in languages}
     wanted = {code: build_query(text, code, synonyms_as="plain") for code in languages}
     matching = articles.filter(_matching(F("search_vector"), wanted))
-    total = matching.count()
+    counted = matching.order_by()[: LISTED_MATCHES + 1].count()  # any 501, unsorted
+    total, more = min(counted, LISTED_MATCHES), counted > LISTED_MATCHES
     rank = _by_language(languages, lambda code: _rank(queries[code], text, code))
     if total <= RANKED_MATCHES:
         order = _Order(matching.annotate(rank=rank))
@@ -379,12 +387,12 @@ def full_text(text: str, articles: QuerySet[Article], language: str | None = Non
             articles.filter(
                 Q(*(Q(search_vector=query) for query in wanted.values()), _connector=Q.OR)
             )
-            if total > SORTED_MATCHES
+            if more
             else None
         )
         order = _Order(articles.filter(pk__in=head).annotate(rank=rank), matching, walked)
     page_of = functools.partial(_page, articles, order, languages, queries)
-    return Matches(page_of, total)
+    return Matches(page_of, total, more)
 
 
 class _Order:

@@ -132,6 +132,22 @@ def test_search_respects_the_topic_filter(client):
     assert "Stretches at night" not in html
 
 
+def test_a_word_in_more_articles_than_are_listed_says_so(client, monkeypatch):
+    """Counting stops past LISTED_MATCHES (500): the page says "more than", lists that many,
+    and its count reads no further."""
+    monkeypatch.setattr(search, "LISTED_MATCHES", 3)
+    for n in range(5):
+        make_article(f"Stretches, part {n}", body=FILLER)
+    with CaptureQueriesContext(connection) as captured:
+        html = results(client, "stretches")
+    assert "More than 3 articles match “stretches”: the first 3 are listed." in html
+    assert len(re.findall(r"Stretches, part \d", html)) == 3
+    counts = [q["sql"] for q in captured.captured_queries if "COUNT(*)" in q["sql"]]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0] and "ORDER BY" not in counts[0]
+    spanish = client.get("/es/articles/", {"q": "stretches"}).content.decode()
+    assert "Más de 3 artículos coinciden con “stretches”" in spanish
+
+
 def test_drafts_and_future_articles_are_never_found(client):
     make_article("Hidden stretches draft", published_days_ago=None)
     make_article("Hidden stretches later", published_days_ago=-1)

@@ -171,14 +171,17 @@ def test_after_the_ranked_titles_every_other_match_follows_newest_first(library,
     head = set(in_title.values_list("pk", flat=True)[: search.RANKED_MATCHES])
     others = [pk for pk in newest if pk not in head]
     found = search.run(query, offered(language), language)
-    starts = [*range(0, 120, PER_PAGE), len(newest) - PER_PAGE]
+    # A word in more than LISTED_MATCHES articles lists that many ("more than 500").
+    listed = min(len(newest), search.LISTED_MATCHES)
+    starts = [*range(0, 120, PER_PAGE), listed - PER_PAGE]
 
-    assert found.matches.count() == len(newest) > search.RANKED_MATCHES
+    assert found.matches.count() == listed > search.RANKED_MATCHES
+    assert found.matches.more is (len(newest) > search.LISTED_MATCHES)
     pages = {start: [a.pk for a in found.matches[start : start + PER_PAGE]] for start in starts}
     shown = [pk for start in starts[:-1] for pk in pages[start]]
     assert set(shown[: len(head)]) == head  # ranked among themselves
     assert shown[len(head) :] == others[: len(shown) - len(head)]
-    assert pages[starts[-1]] == others[-PER_PAGE:]
+    assert pages[starts[-1]] == others[listed - len(head) - PER_PAGE : listed - len(head)]
 
 
 def test_the_admin_article_search_uses_the_title_and_summary_indexes(library, rf):
