@@ -387,7 +387,7 @@ def full_text(text: str, articles: QuerySet[Article], language: str | None = Non
             articles.filter(
                 Q(*(Q(search_vector=query) for query in wanted.values()), _connector=Q.OR)
             )
-            if more
+            if counted > SORTED_MATCHES
             else None
         )
         order = _Order(articles.filter(pk__in=head).annotate(rank=rank), matching, walked)

@@ -38,7 +38,14 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from clinic.booking import catalogue
-from clinic.booking.models import BookingRequest, Service, Therapist, TimeOff, WorkingHours
+from clinic.booking.models import (
+    BOOKED_STATUSES,
+    BookingRequest,
+    Service,
+    Therapist,
+    TimeOff,
+    WorkingHours,
+)
 from clinic.core.cache import SharedVersion
 from clinic.core.models import ClinicSettings
 
@@ -49,10 +56,11 @@ KEPT_WEEKS = 200
 
 
 class _Kept:
-    # The weeks of open times read under BOOKED's `version`, by what else they are built from.
-    # Kept as objects (not pickled as the shell cache would): they are shared and only read.
-    version: str | None = None
-    weeks: dict = {}
+    # (BOOKED's version, the weeks of open times read under it by what else they are built
+    # from), as one value read once per call: a week built from rows read before a new version
+    # can then only land in the old version's dictionary, even with threads. Kept as objects
+    # (not pickled as the shell cache would): they are shared and only read.
+    state: tuple[str | None, dict] = (None, {})
 
 
 _kept = _Kept()
@@ -165,11 +173,13 @@ def open_slots_by_day(
         tuple(ids),
         *days,
     )
-    if _kept.version != version or len(_kept.weeks) >= KEPT_WEEKS:
-        _kept.version, _kept.weeks = version, {}
-    kept = _kept.weeks.get(key)
+    kept_version, weeks = _kept.state
+    if kept_version != version or len(weeks) >= KEPT_WEEKS:
+        weeks = {}
+        _kept.state = (version, weeks)
+    kept = weeks.get(key)
     if kept is None:
-        kept = _kept.weeks[key] = _by_day(_slots(service, ids, *days, rules), rules.zone)
+        kept = weeks[key] = _by_day(_slots(service, ids, *days, rules), rules.zone)
     earliest = now + rules.minimum_notice
     for day, slots in kept.items():
         by_day[day] = [slot for slot in slots if slot.start >= earliest]
@@ -249,17 +259,36 @@ def _slots(
     ]
 
 
-def booked_changed(sender=None, using=None, **kwargs) -> None:
-    """A booking was saved or deleted: every process reads the open times again. At once, and
-    again when the transaction commits (a process reading in between kept the old rows)."""
+# What decides whether, and when, a booking holds a therapist's time (BookingRequest.blocking).
+HOLDING_FIELDS = frozenset({"status", "therapist", "start", "end", "blocked_until"})
+
+
+def booked_changed(using: str | None = None) -> None:
+    """Bookings changed: every process reads the open times again. At once, and again when the
+    transaction commits (a process reading in between kept the old rows)."""
     BOOKED.bump()
     transaction.on_commit(BOOKED.bump, using=using)
 
 
+def _saved(sender, instance, created, update_fields=None, using=None, **kwargs) -> None:
+    # Not for a new request that holds no time (most wait for the clinic), nor for a save of
+    # fields that do not decide the time held (a reminder sent, an intake linked).
+    if created and instance.status not in BOOKED_STATUSES:
+        return
+    if update_fields is not None and not HOLDING_FIELDS & set(update_fields):
+        return
+    booked_changed(using)
+
+
+def _deleted(sender, instance, using=None, **kwargs) -> None:
+    if instance.status in BOOKED_STATUSES:
+        booked_changed(using)
+
+
 def connect_signals() -> None:
     uid = "booked-times"
-    post_save.connect(booked_changed, sender=BookingRequest, dispatch_uid=uid)
-    post_delete.connect(booked_changed, sender=BookingRequest, dispatch_uid=uid)
+    post_save.connect(_saved, sender=BookingRequest, dispatch_uid=uid)
+    post_delete.connect(_deleted, sender=BookingRequest, dispatch_uid=uid)
 
 
 class Unavailable(StrEnum):

@@ -11,8 +11,9 @@ admin and the back office read the database. Used by the booking steps and the f
 (home, services, therapists).
 
 The kept model instances are shared by every request of the process: callers only read them.
-The hours and time off only say when a therapist could work: the bookings themselves are read
-afresh for every page, and a booking is checked against the database when it is made.
+The hours and time off only say when a therapist could work: the bookings are kept apart
+(availability.py keeps a week of open times under its own version, BOOKED), and a time is
+checked against the database when it is chosen and when it is requested.
 """
 
 import datetime as dt

@@ -54,6 +54,16 @@ def test_add_seeds_the_counts_asked_for_and_a_second_run_adds_nothing(demo_clini
     assert scale_rows() == first
 
 
+def test_the_seeded_bookings_reach_the_time_pages_open_times(demo_clinic):
+    """bulk_create sends no signal: the seed says itself that bookings changed, so no process
+    keeps a week of open times read before them (clinic/booking/availability.py)."""
+    from clinic.booking.availability import BOOKED
+
+    before = BOOKED.current()
+    run("--add", "--articles", "0", "--translated", "0", "--intakes", "5", "--bookings", "5")
+    assert BOOKED.current() != before
+
+
 def test_articles_are_published_rendered_searchable_and_some_translated(demo_clinic):
     run("--add", *SMALL)
 

@@ -154,3 +154,21 @@ def test_the_week_strip_counts_open_times_in_the_pages_language(client, deep60, 
         {"service": "deep-tissue-60", "therapist": "alex", "day": START.date().isoformat()},
     ).content.decode()
     assert "horarios disponibles</span>" in spanish and "sin horarios disponibles" in spanish
+
+
+def test_only_changes_to_the_time_held_make_the_kept_weeks_stale(deep60, alex):
+    """A new request holds no time (the clinic decides), nor does a deleted one that was never
+    booked; a message to the client changes nothing of the time held. A confirmation does."""
+    version = BOOKED.current()
+    request = make_booking(BookingStatus.REQUESTED, service=deep60, therapist=None, start=START)
+    request.message_to_client = "We will call you about the time."
+    request.save(update_fields=["message_to_client"])
+    assert BOOKED.current() == version
+    request.delete()
+    assert BOOKED.current() == version
+    booked = confirm(deep60, alex, START)
+    assert BOOKED.current() != version
+    version = BOOKED.current()
+    booked.status = BookingStatus.CANCELLED
+    booked.save(update_fields=["status"])
+    assert BOOKED.current() != version
