@@ -183,6 +183,15 @@ CACHES["shell"] = {
     "TIMEOUT": None,
     "OPTIONS": {"MAX_ENTRIES": 200},
 }
+# The time picker's week strips (templates/clinic/booking_times.html), kept apart: there is one
+# per session, therapist, week, day shown and counts of open times, and they must not push the
+# page shell's parts out.
+CACHES["week-strips"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "week-strips",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 300},
+}
 
 # Whole public pages for anonymous readers, in the shared cache (clinic/core/page_cache.py).
 # PAGE_CACHE_ENABLED=0 serves every page fresh (to measure the uncached cost). A saved or

@@ -172,3 +172,18 @@ def test_only_changes_to_the_time_held_make_the_kept_weeks_stale(deep60, alex):
     booked.status = BookingStatus.CANCELLED
     booked.save(update_fields=["status"])
     assert BOOKED.current() != version
+
+
+def test_the_kept_week_strip_follows_the_counts_of_open_times(client, deep60, alex):
+    """The strip is kept per process under what it shows (views/times.py week_kept_as): a
+    booking that takes times from the day shown changes its count on the next page."""
+
+    def count_shown() -> int:
+        strip = times_page(client).split('class="week-days"')[1].split("</ul>")[0]
+        current = strip.split('aria-current="date">')[1]
+        return int(current.split('<span class="week-day-count">')[1].split("<")[0])
+
+    before = count_shown()
+    assert count_shown() == before  # kept: the same strip
+    confirm(deep60, alex, START)
+    assert count_shown() < before

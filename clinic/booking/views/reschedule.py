@@ -51,6 +51,7 @@ def _picker(request, booking, token, choice, form, *, now, rules, status=200):
     context["next_url"] = _with_token(context["next_url"], token)
     context["jump_action"] = own_page("booking_reschedule", booking.reference)
     context["jump_fields"] = [("token", token)]
+    context["week_kept_as"] = None  # its links carry the booking's own token
     return render(
         request,
         "clinic/booking_reschedule.html",

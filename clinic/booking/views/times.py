@@ -167,7 +167,17 @@ def time_page_context(request, choice, form, *, source, draft, now, rules) -> di
 
     previous_week = week_start - dt.timedelta(days=DAYS_SHOWN)
     next_week = week_start + dt.timedelta(days=DAYS_SHOWN)
+    # Everything the week strip is built from (with the page's language): checked values,
+    # dates and counts, never raw input. None when a date typed in the jump was refused.
+    week_kept_as = None
+    if jump_error is None:
+        counts = ",".join(str(len(day_slots)) for day_slots in days.values())
+        week_kept_as = (
+            f"{service.slug}:{therapist_value}:{first_bookable}:{last_bookable}:{week_start}:"
+            f"{week_end}:{chosen_day}:{counts}"
+        )
     return {
+        "week_kept_as": week_kept_as,
         "service": service,
         "therapist": therapist,
         "therapist_value": therapist_value,
