@@ -157,7 +157,7 @@ def after_change(paths: list[str], rounds: int) -> dict:
     from django.core.cache import caches
 
     from clinic.booking import availability
-    from clinic.core.cache import SharedVersion
+    from clinic.core.cache import SharedVersion, forget_kept
     from clinic.core.models import forget_process_copy
     from education import changes
     from education.models import Article
@@ -173,6 +173,7 @@ def after_change(paths: list[str], rounds: int) -> dict:
 
     def cold() -> None:
         caches["shell"].clear()
+        forget_kept()
         SharedVersion.forget_all()
         forget_process_copy()
 

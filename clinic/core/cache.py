@@ -7,10 +7,11 @@ client is safe to share between calls over its pool, so each pool keeps one.
 
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import ClassVar
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 
@@ -92,16 +93,31 @@ class SharedVersion:
                 version.forget()
 
 
-_MISSING = object()
+# What kept_by_process keeps, by key: (the time.monotonic() it expires at or None, the value).
+# Kept as the objects themselves: a Django cache pickles on every set and unpickles on every
+# get, and unpickling a list of model instances cost about as much as the query it saved.
+_kept: OrderedDict[str, tuple[float | None, object]] = OrderedDict()
+KEPT_ENTRIES = 200
 
 
 def kept_by_process[T](key: str, build: Callable[[], T], seconds: float | None = None) -> T:
-    """What `build()` returns, kept by this process (the "shell" cache) under `key` for
-    `seconds` (None: until it is pushed out). The key names everything the value is built
-    from, such as a SharedVersion's token, ids and a language; never raw input."""
-    kept = caches["shell"]
-    value = kept.get(key, _MISSING)
-    if value is _MISSING:
-        value = build()
-        kept.set(key, value, seconds)
+    """What `build()` returns, kept by this process under `key` for `seconds` (None: until it
+    is pushed out; at most KEPT_ENTRIES are kept, the least recently used go first). The key
+    names everything the value is built from, such as a SharedVersion's token, ids and a
+    language; never raw input. The value is shared by every later caller: only read it."""
+    now = time.monotonic()
+    found = _kept.get(key)
+    if found is not None and (found[0] is None or now < found[0]):
+        _kept.move_to_end(key)
+        return found[1]
+    value = build()
+    _kept[key] = (None if seconds is None else now + seconds, value)
+    _kept.move_to_end(key)
+    while len(_kept) > KEPT_ENTRIES:
+        _kept.popitem(last=False)
     return value
+
+
+def forget_kept() -> None:
+    """Forget everything kept_by_process keeps (as a process just started)."""
+    _kept.clear()

@@ -63,3 +63,31 @@ def test_a_change_to_the_clinics_details_shows_in_the_header_and_footer_at_once(
     footer = re.search(r"<footer.*?</footer>", html, re.S).group(0)
     assert "Upper Back Studio" in footer and "(303) 555-0142" in footer
     assert "Knot Works" not in html
+
+
+def test_what_a_process_keeps_is_built_once_shared_expires_and_is_bounded(monkeypatch):
+    """kept_by_process keeps the value itself (a list of rows is not unpickled again on every
+    page), until its seconds run out, and only the KEPT_ENTRIES most recently used."""
+    from clinic.core import cache as kept
+
+    clock = [500.0]
+    monkeypatch.setattr(kept.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(kept, "KEPT_ENTRIES", 3)
+    kept.forget_kept()
+    built = []
+
+    def build(name):
+        built.append(name)
+        return [name]
+
+    first = kept.kept_by_process("a", lambda: build("a"), seconds=10)
+    assert kept.kept_by_process("a", lambda: build("a again"), seconds=10) is first
+    clock[0] += 10
+    assert kept.kept_by_process("a", lambda: build("a later"), seconds=10) == ["a later"]
+    for name in ("b", "c", "d"):
+        kept.kept_by_process(name, lambda name=name: build(name))
+    # "a" was the least recently used of four: gone; "b" stays.
+    assert kept.kept_by_process("b", lambda: build("b again")) == ["b"]
+    assert kept.kept_by_process("a", lambda: build("a gone")) == ["a gone"]
+    assert built == ["a", "a later", "b", "c", "d", "a gone"]
+    kept.forget_kept()
