@@ -42,6 +42,24 @@ def test_feed_is_rss_of_published_articles_newest_first(client, articles):
     assert channel.findtext("link") == "http://127.0.0.1:8000/articles/"
 
 
+def test_each_item_names_its_topics_in_the_feeds_language_in_order(client):
+    care = make_topic("Self-care", slug="self-care", name_es="Autocuidado")
+    basics = make_topic("Basics", slug="basics", name_es="Lo básico")
+    make_article("Knots, explained", topics=[care, basics])
+    make_article("Estiramientos", topics=[care], language="es")
+    make_article("Without a topic")
+    english = ET.fromstring(client.get("/articles/feed/").content).find("channel")
+    by_title = {i.findtext("title"): i for i in english.findall("item")}
+    assert [c.text for c in by_title["Knots, explained"].findall("category")] == [
+        "Basics",
+        "Self-care",
+    ]
+    assert by_title["Without a topic"].findall("category") == []
+    spanish = ET.fromstring(client.get("/es/articles/feed/").content).find("channel")
+    (item,) = spanish.findall("item")
+    assert [c.text for c in item.findall("category")] == ["Autocuidado"]
+
+
 def test_the_feed_reads_no_article_text(client, articles):
     """An item shows a summary: the article's text and page (many times larger, and at a
     library's size most of what the feed's query would carry) are not read."""
