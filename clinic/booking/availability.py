@@ -46,24 +46,12 @@ from clinic.booking.models import (
     TimeOff,
     WorkingHours,
 )
-from clinic.core.cache import SharedVersion
+from clinic.core.cache import SharedVersion, kept_by_process
 from clinic.core.models import ClinicSettings
 
 UTC = dt.UTC
 
 BOOKED = SharedVersion("booked-times-version")
-KEPT_WEEKS = 200
-
-
-class _Kept:
-    # (BOOKED's version, the weeks of open times read under it by what else they are built
-    # from), as one value read once per call: a week built from rows read before a new version
-    # can then only land in the old version's dictionary, even with threads. Kept as objects
-    # (not pickled as the shell cache would): they are shared and only read.
-    state: tuple[str | None, dict] = (None, {})
-
-
-_kept = _Kept()
 
 
 @dataclass(frozen=True)
@@ -162,24 +150,22 @@ def open_slots_by_day(
     ids = _candidate_ids(therapist, therapists)
     if days is None or not ids:
         return by_day
-    # The versions before the rows.
-    version = BOOKED.current()
-    key = (
-        catalogue.VERSION.current(),
-        rules.revision,
-        service.pk,
-        service.duration_minutes,
-        service.recovery_buffer_minutes,
-        tuple(ids),
-        *days,
+    # The versions before the rows; every part of the key is a token, a number or a date.
+    key = ":".join(
+        str(part)
+        for part in (
+            "open-times",
+            BOOKED.current(),
+            catalogue.VERSION.current(),
+            rules.revision,
+            service.pk,
+            service.duration_minutes,
+            service.recovery_buffer_minutes,
+            ",".join(map(str, ids)),
+            *days,
+        )
     )
-    kept_version, weeks = _kept.state
-    if kept_version != version or len(weeks) >= KEPT_WEEKS:
-        weeks = {}
-        _kept.state = (version, weeks)
-    kept = weeks.get(key)
-    if kept is None:
-        kept = weeks[key] = _by_day(_slots(service, ids, *days, rules), rules.zone)
+    kept = kept_by_process(key, lambda: _by_day(_slots(service, ids, *days, rules), rules.zone))
     earliest = now + rules.minimum_notice
     for day, slots in kept.items():
         by_day[day] = [slot for slot in slots if slot.start >= earliest]

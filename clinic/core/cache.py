@@ -97,7 +97,9 @@ class SharedVersion:
 # Kept as the objects themselves: a Django cache pickles on every set and unpickles on every
 # get, and unpickling a list of model instances cost about as much as the query it saved.
 _kept: OrderedDict[str, tuple[float | None, object]] = OrderedDict()
-KEPT_ENTRIES = 200
+# The article pages' lists and addresses and the time picker's weeks: small values, a few
+# hundred at most in use at once.
+KEPT_ENTRIES = 500
 
 
 def kept_by_process[T](key: str, build: Callable[[], T], seconds: float | None = None) -> T:
