@@ -1,8 +1,5 @@
-from collections import defaultdict
-
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import F
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.translation import get_language
@@ -38,18 +35,10 @@ class LatestArticlesFeed(Feed):
             .filter(language=get_language())
             .only(*ITEM_FIELDS)[:FEED_LENGTH]
         )
-        # Their topics' names in one query, as plain lists (a related manager per item, as
-        # item.topics.all() builds even when prefetched, cost more than the item's XML).
-        names = defaultdict(list)
-        for topic in (
-            Topic.objects.filter(articles__in=items)
-            .annotate(listed=F("articles"))
-            .only("name")
-            .order_by("name", "pk")
-        ):
-            names[topic.listed].append(topic.name)
+        topics = Topic.objects.by_article(items)
         for item in items:
-            item.category_names = names.get(item.pk, [])
+            item.category_names = [topic.name for topic in topics.get(item.pk, [])]
+            item.link = settings.SITE_URL + item.get_absolute_url()
         return items
 
     def item_title(self, item: Article) -> str:
@@ -59,10 +48,7 @@ class LatestArticlesFeed(Feed):
         return item.summary
 
     def item_link(self, item: Article) -> str:
-        # Asked twice per item (its link and its guid): the address is worked out once.
-        if not hasattr(item, "feed_link"):
-            item.feed_link = settings.SITE_URL + item.get_absolute_url()
-        return item.feed_link
+        return item.link  # worked out once in items(): asked for the link and the guid
 
     def item_guid(self, item: Article) -> str:
         return self.item_link(item)

@@ -8,12 +8,11 @@ written with a notice saying so. The article page reads neither the session nor 
 (a shared cache may keep it for everyone): the question form has its own page.
 """
 
-from collections import defaultdict
 from functools import partial
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -165,15 +164,10 @@ def _with_topics(articles: list[Article]) -> list[Article]:
     query, and only if a card is rendered afresh (the cards are kept: article_list.html)."""
 
     def read() -> dict[int, list[Topic]]:
-        by_article = defaultdict(list)
-        for topic in (
-            Topic.objects.filter(articles__in=articles)
-            .annotate(listed=F("articles"))
-            .only("name", "slug")
-            .order_by("name", "pk")
-        ):
-            topic.url = topic.get_absolute_url()
-            by_article[topic.listed].append(topic)
+        by_article = Topic.objects.by_article(articles)
+        for topics in by_article.values():
+            for topic in topics:
+                topic.url = topic.get_absolute_url()
         return by_article
 
     found = SimpleLazyObject(read)
