@@ -61,13 +61,13 @@ def bookable_therapists() -> list[Therapist]:
 def working_hours() -> dict[tuple[int, int], list[tuple[dt.time, dt.time]]]:
     """Each therapist's weekly hours as (from, until) blocks in order, by (therapist id,
     weekday). Shared: read it, never change it."""
-    return _read(("hours",), _read_working_hours, copy=False)
+    return _read(("hours",), _read_working_hours)
 
 
 def time_off() -> dict[int, list[tuple[dt.datetime, dt.datetime]]]:
     """Each therapist's time off as (from, until), by therapist id. Shared: read it, never
     change it."""
-    return _read(("time off",), _read_time_off, copy=False)
+    return _read(("time off",), _read_time_off)
 
 
 def _read_working_hours() -> dict:
@@ -98,7 +98,7 @@ def front_lists() -> tuple[str, list[Service], list[Therapist]]:
             return version, services, therapists
 
 
-def _read(key: tuple, query: Callable[[], models.QuerySet | dict], copy: bool = True):
+def _read(key: tuple, query: Callable[[], models.QuerySet | dict]):
     # The version before the rows: rows are never kept under a version newer than they are.
     version = VERSION.current()
     if _kept.version != version:
@@ -106,8 +106,9 @@ def _read(key: tuple, query: Callable[[], models.QuerySet | dict], copy: bool = 
     if key not in _kept.lists:
         found = query()
         _kept.lists[key] = found if isinstance(found, dict) else list(found)
-    # A list is the caller's own, to sort or filter.
-    return list(_kept.lists[key]) if copy else _kept.lists[key]
+    kept = _kept.lists[key]
+    # A list is the caller's own, to sort or filter; a dict is shared, only read.
+    return kept if isinstance(kept, dict) else list(kept)
 
 
 def changed(sender=None, using=None, **kwargs) -> None:
